@@ -1,0 +1,1 @@
+"""The `bot` operator command: one module per area registers its own subcommands."""

@@ -1,0 +1,1 @@
+"""The one relational database shared by actions, channels and the console."""

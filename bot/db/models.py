@@ -1,0 +1,218 @@
+"""The schema: councils and their service statuses, cases, SMS bookkeeping, staff and audit.
+
+Contact details live only in the case's own columns (never in transcripts or slots), so
+purging or exporting a resident's data is a query on one table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+SERVICE_STATES = ("operating", "disrupted", "unavailable")
+CASE_PRIORITIES = ("urgent", "high", "standard")
+CASE_STATUSES = ("new", "in_progress", "waiting_for_resident", "resolved")
+OPEN_CASE_STATUSES = ("new", "in_progress", "waiting_for_resident")
+STAFF_ROLES = ("agent", "supervisor")
+
+
+def utcnow() -> datetime:
+    """Naive UTC: SQLite has no time zones, and one convention everywhere avoids mix-ups."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Council(Base):
+    __tablename__ = "councils"
+
+    id = Column(String(40), primary_key=True)
+    name = Column(String(120), nullable=False)
+    short_name = Column(String(40), nullable=False)
+    case_prefix = Column(String(4), nullable=False, unique=True)
+    postcode_districts = Column(JSON, nullable=False, default=list)
+    customer_service_centre = Column(Text, nullable=False, default="")
+    out_of_hours_phone = Column(String(40), nullable=False, default="")
+    incident_helpline = Column(String(40), nullable=False, default="")
+    contact_email = Column(String(120), nullable=False, default="")
+    complaints_route = Column(Text, nullable=False, default="")
+    website = Column(String(200), nullable=False, default="")
+    retention_days = Column(Integer, nullable=False, default=90)
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    id = Column(String(40), primary_key=True)
+    name = Column(String(120), nullable=False)
+
+
+class ServiceStatus(Base):
+    __tablename__ = "service_statuses"
+    __table_args__ = (UniqueConstraint("council_id", "service_id", name="uq_status_council_service"),)
+
+    id = Column(Integer, primary_key=True)
+    council_id = Column(String(40), ForeignKey("councils.id"), nullable=False, index=True)
+    service_id = Column(String(40), ForeignKey("services.id"), nullable=False)
+    state = Column(String(20), nullable=False, default="operating")
+    affected = Column(Text, nullable=False, default="")
+    workaround = Column(Text, nullable=False, default="")
+    expected_restoration = Column(String(120), nullable=False, default="")
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_by = Column(String(80), nullable=False, default="seed")
+
+    council = relationship("Council")
+    service = relationship("Service")
+
+
+class IncidentUpdate(Base):
+    __tablename__ = "incident_updates"
+
+    id = Column(Integer, primary_key=True)
+    council_id = Column(String(40), ForeignKey("councils.id"), nullable=False, index=True)
+    kind = Column(String(20), nullable=False, default="general")  # general | data
+    title = Column(String(200), nullable=False)
+    body = Column(Text, nullable=False)
+    approved = Column(Boolean, nullable=False, default=True)
+    published_at = Column(DateTime, nullable=False, default=utcnow)
+    published_by = Column(String(80), nullable=False, default="seed")
+
+
+class Case(Base):
+    """An escalation. `conversation_key` makes creation idempotent per conversation."""
+
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(20), nullable=False, unique=True)
+    conversation_key = Column(String(200), nullable=False, unique=True)
+    council_id = Column(String(40), ForeignKey("councils.id"), nullable=True, index=True)
+    category = Column(String(40), nullable=False)
+    service_id = Column(String(40), ForeignKey("services.id"), nullable=True)
+    priority = Column(String(20), nullable=False, default="standard")
+    urgent_category = Column(String(40), nullable=True)
+    sla_due_at = Column(DateTime, nullable=True)
+    issues = Column(JSON, nullable=False, default=list)
+    details = Column(JSON, nullable=False, default=dict)
+    channel = Column(String(40), nullable=False, default="rest")
+    conversation_id = Column(String(200), nullable=False, index=True)
+    # contact details, each in its own column
+    name = Column(String(120), nullable=True)
+    phone = Column(String(40), nullable=True, index=True)
+    email = Column(String(200), nullable=True)
+    postcode = Column(String(10), nullable=True)
+    preferred_contact = Column(String(20), nullable=True)
+    contact_time = Column(String(120), nullable=True)
+    safe_to_call = Column(Boolean, nullable=True)
+    landline_only = Column(Boolean, nullable=True)
+    interpreter_language = Column(String(60), nullable=True)
+    # workflow
+    status = Column(String(30), nullable=False, default="new", index=True)
+    submitted = Column(Boolean, nullable=False, default=False)
+    assigned_to = Column(String(80), nullable=True)
+    sms_opted_out = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    resolved_at = Column(DateTime, nullable=True)
+
+    notes = relationship("CaseNote", back_populates="case", order_by="CaseNote.id")
+    events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.id")
+
+
+class CaseNote(Base):
+    __tablename__ = "case_notes"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    author = Column(String(80), nullable=False)
+    body = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    case = relationship("Case", back_populates="notes")
+
+
+class CaseEvent(Base):
+    """History of a case: created, escalated, taken, replied, handed back, resolved."""
+
+    __tablename__ = "case_events"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    actor = Column(String(80), nullable=False)
+    kind = Column(String(40), nullable=False)
+    detail = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    case = relationship("Case", back_populates="events")
+
+
+class CaseLookupAttempt(Base):
+    """Identity-check attempts on `case_status`, to rate-limit guessing per conversation."""
+
+    __tablename__ = "case_lookup_attempts"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(200), nullable=False, index=True)
+    succeeded = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class SmsMessage(Base):
+    """One inbound or outbound SMS. The unique MessageSid makes webhook retries harmless."""
+
+    __tablename__ = "sms_messages"
+
+    id = Column(Integer, primary_key=True)
+    message_sid = Column(String(64), nullable=False, unique=True)
+    direction = Column(String(10), nullable=False)  # inbound | outbound
+    phone = Column(String(40), nullable=False, index=True)
+    status = Column(String(30), nullable=False, default="received")
+    segments = Column(Integer, nullable=True)
+    error_code = Column(String(20), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class SmsOptOut(Base):
+    __tablename__ = "sms_opt_outs"
+
+    phone = Column(String(40), primary_key=True)
+    opted_out = Column(Boolean, nullable=False, default=True)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80), nullable=False, unique=True)
+    display_name = Column(String(120), nullable=False, default="")
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(20), nullable=False, default="agent")
+    active = Column(Boolean, nullable=False, default=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    actor = Column(String(80), nullable=False, index=True)
+    action = Column(String(60), nullable=False)
+    target = Column(String(200), nullable=False, default="")
+    detail = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
