@@ -216,3 +216,20 @@ class AuditLog(Base):
     target = Column(String(200), nullable=False, default="")
     detail = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class SmsConversation(Base):
+    """Maps the pseudonymous Rasa sender id of an SMS conversation to the resident's number.
+
+    The tracker store only ever sees the pseudonym, so transcripts hold no phone numbers.
+    """
+
+    __tablename__ = "sms_conversations"
+
+    conversation_id = Column(String(80), primary_key=True)
+    phone = Column(String(40), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_inbound_at = Column(DateTime, nullable=True)
+    # Numbered choices (title, payload) last offered by SMS, so a reply of "2" maps to a payload
+    # across restarts and server processes; consumed by the next inbound message.
+    offered_choices = Column(JSON, nullable=True)

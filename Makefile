@@ -1,0 +1,92 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is installed here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYENV_PY := $(shell command -v pyenv >/dev/null 2>&1 && p=$$(pyenv prefix 3.10 2>/dev/null) && echo $$p/bin/python)
+PYTHON310 := $(if $(PYENV_PY),$(PYENV_PY),python3.10)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+BOT := $(VENV)/bin/bot
+MODEL := models/council.tar.gz
+TRAINING_INPUTS := $(shell find data -name '*.yml' 2>/dev/null) domain.yml config.yml bot/nlu/safety_net.py bot/services/triage.py
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export ACTION_SERVER_URL ?= http://localhost:5055/webhook
+export CONSOLE_URL ?= http://localhost:8000
+export RASA_URL ?= http://localhost:5005
+
+.PHONY: help install run test lint validate train unit core-test nlu-eval bench browser-deps clean lock
+
+help:
+	@echo "make run    - install, migrate, seed, train if needed, start everything"
+	@echo "make test   - lint, unit + integration tests, data validation, story and NLU tests"
+	@echo "make bench  - benchmarks (NLU, latency, throughput, memory, redaction, triage)"
+
+# --- install -----------------------------------------------------------------------------
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade "pip==24.0"
+	$(PY) -m pip install -q --no-deps -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed $(if $(wildcard package-lock.json),node_modules/.installed)
+
+# Re-resolve every dependency in ONE pass with rasa's pins, then freeze (developers only).
+lock:
+	$(PY) -m pip install -r requirements.in
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# --- data and model ----------------------------------------------------------------------
+var/.db-ready: $(VENV)/.installed $(wildcard bot/db/alembic/versions/*.py) bot/db/seed.yml
+	@mkdir -p var
+	$(BOT) db upgrade
+	$(BOT) db seed
+	@touch $@
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name council --out models --quiet
+	@touch $@
+
+train: $(MODEL)
+
+# --- run ---------------------------------------------------------------------------------
+run: install var/.db-ready $(MODEL)
+	@$(PY) -m bot.run
+
+# --- test --------------------------------------------------------------------------------
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+validate: $(VENV)/.installed
+	$(RASA) data validate --fail-on-warnings --quiet
+
+unit: install browser-deps $(MODEL)
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+core-test: $(MODEL)
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core --quiet
+
+nlu-eval: $(VENV)/.installed
+	$(PY) -m bot.bench.nlu_eval --out results/nlu-eval
+
+test: install lint validate $(MODEL) unit core-test nlu-eval
+	@echo "make test: all checks passed"
+
+bench: install var/.db-ready $(MODEL)
+	$(PY) -m bot.bench
+
+clean:
+	rm -rf results models var/.db-ready

@@ -1,0 +1,170 @@
+"""The assistant's custom actions. Each one names a turn in bot.services and nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.runtime import context_from_tracker, run_action, run_turn
+from bot.services.advice_turns import (
+    affirm_turn,
+    complaint_turn,
+    data_concern_turn,
+    deny_turn,
+    phishing_turn,
+)
+from bot.services.case_spool import spool_case, start_retry_loop
+from bot.services.case_status_turns import case_status_turn
+from bot.services.escalation_turns import (
+    contact_form_turn,
+    required_contact_slots,
+    start_case_turn,
+    submit_case_turn,
+    urgent_turn,
+)
+from bot.services.status_turns import fallback_turn, inform_turn, service_status_turn
+from bot.services.triage import UrgentCategory, detect_risk, emergency_advice
+from bot.services.turn import TurnContext, redact_for_case
+
+start_retry_loop()
+
+
+def _spool_and_explain(category: str, priority: str):  # noqa: ANN202
+    """On a failed case write: keep the request on disk and tell the resident the truth."""
+
+    def handler(ctx: TurnContext) -> str:
+        risk = detect_risk(ctx.text)
+        urgent = priority == "urgent"
+        spool_case(
+            ctx.conversation_id, ctx.channel, category, priority,
+            issue=redact_for_case(ctx.text)[:400], council_id=ctx.slot("council"),
+            urgent_category=risk.category.value if (urgent and risk) else None,
+        )
+        first = ""
+        if urgent:
+            category_value = risk.category if risk else UrgentCategory.GENERAL
+            first = emergency_advice(category_value, "your council's out-of-hours line",
+                                     "your council") + " "
+        return (
+            f"{first}I couldn't save your case just now because of a problem on our side. It "
+            "has not been lost: I'll keep trying and it will reach council staff as soon as the "
+            "system is back. If anyone is in danger, call 999."
+        )
+
+    return handler
+
+
+class SimpleTurnAction(Action):
+    """An action that runs one turn function."""
+
+    action_name = ""
+    turn = staticmethod(service_status_turn)
+    on_failure = None
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await run_action(self.turn, dispatcher, tracker, self.on_failure)
+
+
+class ActionServiceStatus(SimpleTurnAction):
+    action_name = "action_service_status"
+    turn = staticmethod(service_status_turn)
+
+
+class ActionHandleInform(SimpleTurnAction):
+    action_name = "action_handle_inform"
+    turn = staticmethod(inform_turn)
+
+
+class ActionFallback(SimpleTurnAction):
+    action_name = "action_fallback"
+    turn = staticmethod(fallback_turn)
+
+
+class ActionUrgentHelp(SimpleTurnAction):
+    action_name = "action_urgent_help"
+    turn = staticmethod(urgent_turn)
+    on_failure = staticmethod(_spool_and_explain("urgent_help", "urgent"))
+
+
+class ActionStartCase(SimpleTurnAction):
+    action_name = "action_start_case"
+    turn = staticmethod(start_case_turn)
+    on_failure = staticmethod(_spool_and_explain("human_request", "standard"))
+
+
+class ActionSubmitCase(SimpleTurnAction):
+    action_name = "action_submit_case"
+    turn = staticmethod(submit_case_turn)
+    on_failure = staticmethod(_spool_and_explain("human_request", "standard"))
+
+
+class ActionDataConcern(SimpleTurnAction):
+    action_name = "action_data_concern"
+    turn = staticmethod(data_concern_turn)
+
+
+class ActionPhishingReport(SimpleTurnAction):
+    action_name = "action_phishing_report"
+    turn = staticmethod(phishing_turn)
+    on_failure = staticmethod(_spool_and_explain("phishing_report", "high"))
+
+
+class ActionComplaint(SimpleTurnAction):
+    action_name = "action_complaint"
+    turn = staticmethod(complaint_turn)
+    on_failure = staticmethod(_spool_and_explain("complaint", "standard"))
+
+
+class ActionCaseStatus(SimpleTurnAction):
+    action_name = "action_case_status"
+    turn = staticmethod(case_status_turn)
+
+
+class ActionHandleAffirm(SimpleTurnAction):
+    action_name = "action_handle_affirm"
+    turn = staticmethod(affirm_turn)
+
+
+class ActionHandleDeny(SimpleTurnAction):
+    action_name = "action_handle_deny"
+    turn = staticmethod(deny_turn)
+
+
+class ValidateContactForm(FormValidationAction):
+    """Custom extraction for every contact slot at once, written straight to the case row."""
+
+    def name(self) -> str:
+        return "validate_contact_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        ctx = context_from_tracker(tracker)
+        return await run_turn(_required_slots_turn, ctx)
+
+    async def extract_contact_reach(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        ctx = context_from_tracker(tracker)
+        requested = tracker.get_slot("requested_slot")
+        outcome = await run_turn(contact_form_turn, ctx, requested)
+        for message in outcome.messages:
+            dispatcher.utter_message(text=message.text)
+        return outcome.slots
+
+
+def _required_slots_turn(session, ctx: TurnContext) -> list[str]:  # noqa: ANN001
+    return required_contact_slots(session, ctx)

@@ -1,0 +1,87 @@
+"""Glue between rasa-sdk and bot.services: tracker -> TurnContext, Outcome -> messages/events.
+
+Database work runs in a thread pool with its own session, never on the action server's event
+loop. A failure still leaves the resident with a reply that says how to reach a person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from bot.db.engine import session_scope
+from bot.services.turn import Outcome, TurnContext
+
+logger = logging.getLogger(__name__)
+_EXECUTOR = ThreadPoolExecutor(
+    max_workers=int(os.environ.get("ACTION_DB_THREADS", "8")), thread_name_prefix="action-db"
+)
+
+HOLDING_REPLY = (
+    "Sorry, something went wrong on our side and I couldn't finish that. Nothing you told me "
+    "has been lost. If you or someone else is in danger, call 999. Please try again in a "
+    "minute, or contact the council's incident helpline."
+)
+
+Turn = Callable[[Session, TurnContext], Outcome]
+
+
+def context_from_tracker(tracker: Tracker) -> TurnContext:
+    latest = tracker.latest_message or {}
+    entities: dict[str, list[str]] = {}
+    for entity in latest.get("entities") or []:
+        entities.setdefault(entity.get("entity"), []).append(entity.get("value"))
+    metadata = latest.get("metadata") or {}
+    custom = metadata.get("customData") if isinstance(metadata, dict) else None
+    if isinstance(custom, dict):
+        metadata = {**metadata, **custom}
+    return TurnContext(
+        conversation_id=tracker.sender_id,
+        text=latest.get("text") or "",
+        intent=(latest.get("intent") or {}).get("name"),
+        entities=entities,
+        slots=dict(tracker.current_slot_values()),
+        channel=tracker.get_latest_input_channel() or "rest",
+        metadata=metadata if isinstance(metadata, dict) else {},
+        latest_action=tracker.latest_action_name,
+    )
+
+
+def _run_in_session(turn: Callable[..., Outcome], ctx: TurnContext, *args: Any) -> Outcome:
+    with session_scope() as session:
+        return turn(session, ctx, *args)
+
+
+async def run_turn(turn: Callable[..., Outcome], ctx: TurnContext, *args: Any) -> Outcome:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_EXECUTOR, _run_in_session, turn, ctx, *args)
+
+
+def dispatch(outcome: Outcome, dispatcher: CollectingDispatcher) -> list[EventType]:
+    for message in outcome.messages:
+        dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
+    return [SlotSet(name, value) for name, value in outcome.slots.items()]
+
+
+async def run_action(
+    turn: Turn, dispatcher: CollectingDispatcher, tracker: Tracker, on_failure=None
+) -> list[EventType]:
+    """Run one turn; on any failure reply with a holding message and hand off to `on_failure`."""
+    ctx = context_from_tracker(tracker)
+    try:
+        return dispatch(await run_turn(turn, ctx), dispatcher)
+    except Exception:  # noqa: BLE001 - the resident must always get a reply
+        logger.exception("action %s failed for conversation %s", turn.__name__,
+                         ctx.conversation_id)
+        fallback = on_failure(ctx) if on_failure else None
+        dispatcher.utter_message(text=fallback or HOLDING_REPLY)
+        return []

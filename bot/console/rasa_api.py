@@ -1,0 +1,138 @@
+"""Client for the Rasa HTTP API calls the console makes: read a transcript, pause, send, resume.
+
+Every call has a timeout and turns every failure into `RasaUnavailable` with a sentence staff
+can act on; callers record the case change first, so a Rasa outage never loses staff work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+STAFF_JOINED = "utter_staff_joined"
+STAFF_MESSAGE = "utter_staff_message"
+STAFF_LEFT = "utter_staff_left"
+STAFF_MESSAGE_SLOT = "staff_message"
+
+
+class RasaUnavailable(Exception):
+    """The Rasa server could not do what was asked; `str()` is shown to staff."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to a message sent into a conversation.
+
+    `delivered` is False when Rasa had no live channel for the conversation (e.g. it came in
+    over the REST channel) and handed the message back to us instead of sending it.
+    """
+
+    delivered: bool
+    channel: str | None
+
+
+class RasaClient:
+    def __init__(
+        self, base_url: str, token: str = "", timeout: float = 10.0,
+        http: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.http = http or requests.Session()
+
+    # -- raw calls -------------------------------------------------------------------------
+
+    def _url(self, conversation_id: str, suffix: str) -> str:
+        return f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/{suffix}"
+
+    def _params(self, **extra: str) -> dict[str, str]:
+        params = dict(extra)
+        if self.token:
+            params["token"] = self.token
+        return params
+
+    def _call(self, method: str, url: str, params: dict[str, str], body: Any = None) -> Any:
+        try:
+            response = self.http.request(
+                method, url, params=params, json=body, timeout=self.timeout
+            )
+        except requests.Timeout as error:
+            raise RasaUnavailable(
+                f"The assistant server at {self.base_url} did not answer within "
+                f"{self.timeout:g} seconds."
+            ) from error
+        except requests.RequestException as error:
+            raise RasaUnavailable(
+                f"Could not reach the assistant server at {self.base_url} "
+                f"({type(error).__name__})."
+            ) from error
+        if response.status_code in (401, 403):
+            raise RasaUnavailable(
+                "The assistant server refused the console's token (check RASA_AUTH_TOKEN)."
+            )
+        if response.status_code == 404:
+            raise RasaUnavailable("The assistant server has no record of this conversation.")
+        if response.status_code == 409:
+            raise RasaUnavailable("The assistant server is running but has no model loaded.")
+        if response.status_code >= 400:
+            raise RasaUnavailable(
+                f"The assistant server answered {response.status_code}: {_message(response)}"
+            )
+        try:
+            return response.json()
+        except ValueError as error:
+            raise RasaUnavailable("The assistant server sent a reply that is not JSON.") from error
+
+    def tracker(self, conversation_id: str) -> dict[str, Any]:
+        return self._call(
+            "GET", self._url(conversation_id, "tracker"), self._params(include_events="ALL")
+        )
+
+    def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._call(
+            "POST", self._url(conversation_id, "tracker/events"), self._params(), events
+        )
+
+    def execute(self, conversation_id: str, action: str) -> Delivery:
+        body = self._call(
+            "POST", self._url(conversation_id, "execute"),
+            self._params(output_channel="latest"), {"name": action},
+        )
+        tracker = body.get("tracker") or {}
+        # Rasa only returns "messages" when it fell back to collecting them (no live channel).
+        collected = bool(body.get("messages"))
+        return Delivery(delivered=not collected, channel=tracker.get("latest_input_channel"))
+
+    # -- the hand-over protocol --------------------------------------------------------------
+
+    def staff_joined(self, conversation_id: str) -> Delivery:
+        """Pause the bot, then tell the resident a person has joined."""
+        self.append_events(conversation_id, [{"event": "pause"}])
+        return self.execute(conversation_id, STAFF_JOINED)
+
+    def staff_message(self, conversation_id: str, text: str) -> Delivery:
+        """Send staff text through the resident's own channel via the `staff_message` slot."""
+        self.append_events(
+            conversation_id, [{"event": "slot", "name": STAFF_MESSAGE_SLOT, "value": text}]
+        )
+        return self.execute(conversation_id, STAFF_MESSAGE)
+
+    def staff_left(self, conversation_id: str) -> Delivery:
+        """Tell the resident the assistant is back, then resume the bot."""
+        delivery = self.execute(conversation_id, STAFF_LEFT)
+        self.append_events(conversation_id, [{"event": "resume"}])
+        return delivery
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(body, dict):
+        return str(body.get("message") or body.get("reason") or body)[:200]
+    return str(body)[:200]

@@ -1,0 +1,131 @@
+"""Login, roles and response headers: deny by default for everything under /staff.
+
+Pages without a session redirect to the sign-in page; /staff/api/* answers 401 JSON; the
+admin area needs the supervisor role. Headers: a CSP with no inline script or style, no
+framing, and no caching of anything staff see.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from bot.console.accounts import get_identity
+from bot.db.engine import session_scope
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+PUBLIC_STAFF_ENDPOINTS = {"auth.login"}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/staff/api/")
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):  # type: ignore[no-untyped-def]
+    if not user_id.isdigit():
+        return None
+    with session_scope(current_app.config["DATABASE_URL"]) as session:
+        return get_identity(session, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Any:
+    if is_api_request():
+        return jsonify(error="authentication required"), 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site /staff paths, so the sign-in page cannot become an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/staff"):
+        return None
+    if target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def require_staff_login() -> Any:
+    """before_request: every /staff rule except sign-in needs a signed-in, active user."""
+    rule = request.url_rule
+    if rule is None or not rule.rule.startswith("/staff"):
+        return None
+    if request.endpoint in PUBLIC_STAFF_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def require_supervisor() -> None:
+    if not getattr(current_user, "is_supervisor", False):
+        abort(403)
+
+
+def supervisor_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        require_supervisor()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _origin_sources(url: str) -> list[str]:
+    """http://host:5005 -> ['http://host:5005', 'ws://host:5005'] for connect-src."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []
+    ws_scheme = "wss" if parts.scheme == "https" else "ws"
+    return [f"{parts.scheme}://{parts.netloc}", f"{ws_scheme}://{parts.netloc}"]
+
+
+def content_security_policy(chat_socket_url: str | None = None) -> str:
+    connect = ["'self'", *(_origin_sources(chat_socket_url) if chat_socket_url else [])]
+    directives = {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": connect,
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def add_security_headers(response: Response) -> Response:
+    chat_url = g.get("chat_socket_url")  # set by the public chat page only
+    response.headers["Content-Security-Policy"] = content_security_policy(chat_url)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.path.startswith("/staff"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
+def init_security(app: Flask) -> None:
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    app.before_request(require_staff_login)
+    app.after_request(add_security_headers)

@@ -1,0 +1,1 @@
+"""Blueprints, one per area: public (resident chat), auth, queue, cases, admin (supervisors)."""

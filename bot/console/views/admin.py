@@ -1,0 +1,183 @@
+"""Supervisor area: service statuses, incident updates, staff accounts and the audit log.
+
+Statuses and updates go to the same database the action server reads, so the assistant's next
+answer uses them. Every change writes an audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from bot.console import audit
+from bot.console.accounts import create_staff, list_staff, normalise_username, set_active
+from bot.console.security import require_supervisor
+from bot.db.engine import session_scope
+from bot.db.models import SERVICE_STATES, STAFF_ROLES, Council, IncidentUpdate
+from bot.services.status import list_statuses, set_status
+
+bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
+bp.before_request(require_supervisor)
+
+UPDATE_KINDS = ("general", "data")
+LIMITS = {"affected": 1000, "workaround": 1000, "expected_restoration": 120,
+          "title": 200, "body": 4000}
+
+
+def _db():  # type: ignore[no-untyped-def]
+    return session_scope(current_app.config["DATABASE_URL"])
+
+
+def _councils(session) -> list[Council]:  # type: ignore[no-untyped-def]
+    return list(session.execute(select(Council).order_by(Council.name)).scalars())
+
+
+def _field(name: str) -> str:
+    return request.form.get(name, "").strip()[: LIMITS.get(name, 200)]
+
+
+@bp.get("/statuses")
+def statuses() -> str:
+    with _db() as session:
+        councils = _councils(session)
+        ids = [council.id for council in councils]
+        selected = request.args.get("council") or (ids[0] if ids else "")
+        if selected not in ids:
+            abort(404)
+        views = list_statuses(session, selected)
+    return render_template("staff/statuses.html", councils=councils, selected=selected,
+                           statuses=views, states=SERVICE_STATES)
+
+
+@bp.post("/statuses/<council_id>/<service_id>")
+def update_status(council_id: str, service_id: str) -> Response:
+    state = request.form.get("state", "")
+    try:
+        with _db() as session:
+            view = set_status(
+                session, council_id, service_id, state, updated_by=current_user.username,
+                affected=_field("affected"), workaround=_field("workaround"),
+                expected_restoration=_field("expected_restoration"),
+            )
+            audit.record(session, current_user.username, "status.update",
+                         f"{council_id}/{service_id}", state)
+        flash(f"{view.service_name} is now shown as {state}.", "success")
+    except ValueError as error:
+        flash(f"Not saved: {error}", "error")
+    target = url_for("admin.statuses", council=council_id)
+    return redirect(f"{target}#status-{service_id}")
+
+
+@bp.get("/incidents")
+def incidents() -> str:
+    with _db() as session:
+        councils = _councils(session)
+        updates = list(session.execute(
+            select(IncidentUpdate).order_by(IncidentUpdate.published_at.desc(),
+                                            IncidentUpdate.id.desc()).limit(100)
+        ).scalars())
+    names = {council.id: council.short_name for council in councils}
+    return render_template("staff/incidents.html", councils=councils, updates=updates,
+                           names=names, kinds=UPDATE_KINDS)
+
+
+@bp.post("/incidents")
+def publish_incident() -> Response:
+    council_id, kind = request.form.get("council", ""), request.form.get("kind", "")
+    title, body = _field("title"), _field("body")
+    with _db() as session:
+        if session.get(Council, council_id) is None or kind not in UPDATE_KINDS:
+            flash("Not published: choose a council and a kind of update.", "error")
+        elif not title or not body:
+            flash("Not published: an update needs a title and some text.", "error")
+        else:
+            update = IncidentUpdate(council_id=council_id, kind=kind, title=title, body=body,
+                                    approved=True, published_by=current_user.username)
+            session.add(update)
+            session.flush()
+            audit.record(session, current_user.username, "incident.publish",
+                         f"{council_id}/update-{update.id}", title)
+            flash("Update published. Residents and the assistant see it now.", "success")
+    return redirect(url_for("admin.incidents"))
+
+
+@bp.post("/incidents/<int:update_id>/visibility")
+def incident_visibility(update_id: int) -> Response:
+    visible = request.form.get("visible") == "1"
+    with _db() as session:
+        update = session.get(IncidentUpdate, update_id)
+        if update is None:
+            abort(404)
+        update.approved = visible
+        audit.record(session, current_user.username,
+                     "incident.restore" if visible else "incident.withdraw",
+                     f"{update.council_id}/update-{update.id}", update.title)
+    flash("Update restored." if visible else "Update withdrawn from residents.", "success")
+    return redirect(url_for("admin.incidents"))
+
+
+@bp.get("/staff")
+def staff() -> str:
+    with _db() as session:
+        users = list_staff(session)
+    return render_template("staff/staff.html", users=users, roles=STAFF_ROLES)
+
+
+@bp.post("/staff")
+def add_staff() -> Response:
+    username = normalise_username(request.form.get("username", ""))
+    password = request.form.get("password", "")
+    if password != request.form.get("password_confirm", ""):
+        flash("Not added: the two passwords are different.", "error")
+        return redirect(url_for("admin.staff"))
+    try:
+        with _db() as session:
+            create_staff(session, username, password, request.form.get("role", ""),
+                         _field("display_name"))
+            audit.record(session, current_user.username, "staff.add", f"staff:{username}",
+                         request.form.get("role", ""))
+        flash(f"Added {username}.", "success")
+    except ValueError as error:
+        flash(f"Not added: {error}", "error")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.post("/staff/<username>/active")
+def staff_active(username: str) -> Response:
+    active = request.form.get("active") == "1"
+    if normalise_username(username) == current_user.username and not active:
+        flash("You cannot disable your own account.", "error")
+        return redirect(url_for("admin.staff"))
+    try:
+        with _db() as session:
+            set_active(session, username, active)
+            audit.record(session, current_user.username,
+                         "staff.enable" if active else "staff.disable", f"staff:{username}")
+        flash(f"{'Enabled' if active else 'Disabled'} {username}.", "success")
+    except ValueError as error:
+        flash(str(error), "error")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.get("/audit")
+def audit_log() -> str:
+    actor = request.args.get("actor", "").strip()[:80]
+    target = request.args.get("target", "").strip()[:200]
+    before = request.args.get("before", "")
+    with _db() as session:
+        rows = audit.entries(session, actor=actor, target=target,
+                             before_id=int(before) if before.isdigit() else None)
+    older = rows[-1].id if len(rows) == 100 else None
+    return render_template("staff/audit.html", rows=rows, actor=actor, target=target,
+                           older=older)

@@ -1,0 +1,139 @@
+"""A case: transcript from Rasa, contact details, issues, notes, history, and the actions.
+
+Every page view writes an audit row; the live transcript feed writes one per viewer per
+ten minutes so polling does not flood the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response
+from flask_login import current_user
+
+from bot.console import audit
+from bot.console.casework import CaseDesk, CaseNotFound, Notice, find_case, live_with
+from bot.console.rasa_api import RasaClient, RasaUnavailable
+from bot.console.transcript import Transcript, from_tracker
+from bot.console.worklist import sla_state
+from bot.db.models import CASE_STATUSES, Council, Service, utcnow
+from bot.db.engine import session_scope
+
+bp = Blueprint("cases", __name__, url_prefix="/staff")
+FEED_AUDIT_WINDOW = timedelta(minutes=10)
+
+
+def _desk() -> CaseDesk:
+    return current_app.config["CASE_DESK"]
+
+
+def _transcript(conversation_id: str) -> tuple[Transcript | None, str]:
+    client: RasaClient = current_app.config["RASA_CLIENT"]
+    try:
+        return from_tracker(client.tracker(conversation_id)), ""
+    except RasaUnavailable as error:
+        return None, str(error)
+
+
+def _case_context(reference: str, action: str, once: bool = False) -> dict[str, Any]:
+    with session_scope(current_app.config["DATABASE_URL"]) as session:
+        case = find_case(session, reference)
+        if case is None:
+            abort(404)
+        if once:
+            audit.record_once(session, current_user.username, action, case.reference,
+                              FEED_AUDIT_WINDOW)
+        else:
+            audit.record(session, current_user.username, action, case.reference)
+        council = session.get(Council, case.council_id) if case.council_id else None
+        service = session.get(Service, case.service_id) if case.service_id else None
+        breached, sla_text = sla_state(case.sla_due_at, utcnow())
+        context = {
+            "case": case,
+            "notes": list(case.notes),
+            "events": list(case.events),
+            "council_name": council.short_name if council else "Council not known",
+            "service_name": service.name if service else "",
+            "live_with": live_with(case),
+            "breached": breached,
+            "sla_text": sla_text,
+        }
+    transcript, transcript_error = _transcript(context["case"].conversation_id)
+    context.update(transcript=transcript, transcript_error=transcript_error)
+    return context
+
+
+@bp.get("/cases/<reference>")
+def case_page(reference: str):  # type: ignore[no-untyped-def]
+    context = _case_context(reference, "case.view")
+    statuses = [status for status in CASE_STATUSES if status != "resolved"]
+    return render_template("staff/case.html", statuses=statuses, **context)
+
+
+@bp.get("/api/cases/<reference>/transcript")
+def transcript_feed(reference: str):  # type: ignore[no-untyped-def]
+    context = _case_context(reference, "case.view_transcript", once=True)
+    transcript = context["transcript"]
+    return jsonify(
+        paused=transcript.paused if transcript else None,
+        error=context["transcript_error"] or None,
+        count=len(transcript.lines) if transcript else 0,
+        html=render_template("staff/_transcript.html", **context),
+    )
+
+
+def _run(reference: str, do: Callable[[CaseDesk, str], list[Notice]]) -> Response:
+    """Run one case action as the signed-in user, flash its notices, back to the case page."""
+    try:
+        notices = do(_desk(), current_user.username)
+    except CaseNotFound:
+        abort(404)
+    for notice in notices:
+        flash(notice.text, notice.level)
+    return redirect(url_for("cases.case_page", reference=reference))
+
+
+@bp.post("/cases/<reference>/take")
+def take(reference: str) -> Response:
+    return _run(reference, lambda desk, actor: desk.take(reference, actor))
+
+
+@bp.post("/cases/<reference>/reply")
+def reply(reference: str) -> Response:
+    message = request.form.get("message", "")
+    return _run(reference, lambda desk, actor: desk.reply(reference, actor, message))
+
+
+@bp.post("/cases/<reference>/hand-back")
+def hand_back(reference: str) -> Response:
+    return _run(reference, lambda desk, actor: desk.hand_back(reference, actor))
+
+
+@bp.post("/cases/<reference>/resolve")
+def resolve(reference: str) -> Response:
+    return _run(reference, lambda desk, actor: desk.resolve(reference, actor))
+
+
+@bp.post("/cases/<reference>/notes")
+def add_note(reference: str) -> Response:
+    body = request.form.get("body", "")
+    return _run(reference, lambda desk, actor: desk.add_note(reference, actor, body))
+
+
+@bp.post("/cases/<reference>/status")
+def set_status(reference: str) -> Response:
+    status = request.form.get("status", "")
+    return _run(reference, lambda desk, actor: desk.set_status(reference, actor, status))

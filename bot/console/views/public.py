@@ -1,0 +1,65 @@
+"""Resident pages: a council chooser, each council's incident page with the chat widget, and the
+browser libraries served from node_modules (installed by `npm ci`, never copied into the repo).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, render_template, send_from_directory
+from sqlalchemy import select
+
+from bot.db.engine import session_scope
+from bot.db.models import Council, IncidentUpdate
+from bot.services.councils import to_info
+from bot.services.status import list_statuses
+
+bp = Blueprint("public", __name__)
+
+# name served -> path inside node_modules. An allowlist: nothing else there is reachable.
+VENDOR_FILES = {
+    "socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
+    "socket.io.min.js.map": "socket.io-client/dist/socket.io.min.js.map",
+}
+STATE_LABELS = {"operating": "Working", "disrupted": "Disrupted", "unavailable": "Not available"}
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    with session_scope(current_app.config["DATABASE_URL"]) as session:
+        councils = [to_info(row) for row in session.execute(
+            select(Council).order_by(Council.name)).scalars()]
+    return render_template("public/index.html", councils=councils)
+
+
+@bp.get("/c/<council_id>")
+def council_page(council_id: str):  # type: ignore[no-untyped-def]
+    with session_scope(current_app.config["DATABASE_URL"]) as session:
+        row = session.get(Council, council_id)
+        if row is None:
+            abort(404)
+        council = to_info(row)
+        updates = list(session.execute(
+            select(IncidentUpdate)
+            .where(IncidentUpdate.council_id == council_id, IncidentUpdate.approved.is_(True))
+            .order_by(IncidentUpdate.published_at.desc(), IncidentUpdate.id.desc())
+            .limit(5)
+        ).scalars())
+        statuses = list_statuses(session, council_id)
+    settings = current_app.config["CONSOLE_SETTINGS"]
+    g.chat_socket_url = settings.chat_socket_url  # widens connect-src in the CSP
+    return render_template(
+        "public/council.html", council=council, latest=updates[0] if updates else None,
+        earlier=updates[1:], statuses=statuses, state_labels=STATE_LABELS,
+        chat_socket_url=settings.chat_socket_url,
+    )
+
+
+@bp.get("/vendor/<name>")
+def vendor(name: str):  # type: ignore[no-untyped-def]
+    relative = VENDOR_FILES.get(name)
+    if relative is None:
+        abort(404)
+    root = current_app.config["CONSOLE_SETTINGS"].node_modules
+    if not (root / relative).is_file():
+        current_app.logger.error("missing %s: run `npm ci` in the project root", root / relative)
+        abort(404)
+    return send_from_directory(root, relative, max_age=3600)

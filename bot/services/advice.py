@@ -1,0 +1,100 @@
+"""Advice on data exposure, scams and complaints: approved facts from the database plus fixed,
+accurate practical steps (NCSC / police guidance). Never a guess about what was taken.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import IncidentUpdate
+from bot.services.councils import CouncilInfo
+from bot.services.status import describe_age
+
+DATA_STEPS = (
+    "What you can do now: check your bank statements and your credit file; if you are worried "
+    "about your bank account, call your bank on 159; report fraud to Action Fraud on "
+    "0300 123 2040; consider Cifas protective registration; change any password you use on "
+    "more than one site and turn on 2-step verification. Be wary of calls, emails and texts "
+    "that mention the incident: the council will never ask for card or bank details this way."
+)
+PHISHING_STEPS = (
+    "The council never asks for card or bank details by text, email or cold call, and refunds "
+    "go back by Direct Debit or by post. Do not click links or reply. Forward a suspicious text "
+    "to 7726 (free) and a suspicious email to report@phishing.gov.uk. If in doubt, contact us "
+    "through the official website, not through a link in a message."
+)
+MONEY_LOST_STEPS = (
+    "If you have given card or bank details: call your bank first on 159 (it connects you to "
+    "your bank's fraud team), then report it to Action Fraud on 0300 123 2040."
+)
+NEVER_IN_CHAT = (
+    "Please don't send card numbers, bank details or your National Insurance number here: the "
+    "council never needs them in a chat or a text. I have not stored them."
+)
+OMBUDSMAN = (
+    "The Local Government and Social Care Ombudsman paused new complaints about the councils "
+    "affected by this incident; they point urgent problems to the council's emergency numbers. "
+    "Your complaint to the council is still logged now."
+)
+
+_MONEY_LOST = re.compile(
+    r"\b(?:(?:i|we|mum|dad|he|she) (?:already )?(?:gave|give|entered|put|typed|sent|paid)|"
+    r"(?:gave|entered|put in|typed in) (?:my|our|her|his) (?:card|bank|account|details)|"
+    r"money (?:has been |was )?(?:taken|gone|stolen)|they took|been scammed|lost money)",
+    re.IGNORECASE,
+)
+
+
+def money_lost(text: str) -> bool:
+    """True when a scam report says details were already handed over or money is gone."""
+    return bool(_MONEY_LOST.search(text or ""))
+
+
+def approved_data_updates(session: Session, council_id: str) -> list[IncidentUpdate]:
+    return list(
+        session.execute(
+            select(IncidentUpdate)
+            .where(
+                IncidentUpdate.council_id == council_id,
+                IncidentUpdate.kind == "data",
+                IncidentUpdate.approved.is_(True),
+            )
+            .order_by(IncidentUpdate.published_at.desc())
+        ).scalars()
+    )
+
+
+def data_concern_text(session: Session, council: CouncilInfo | None) -> str:
+    """What is known (approved, dated), the promise to contact residents directly, the steps."""
+    if council is None:
+        known = (
+            "Each council publishes what it knows about the data involved. Tell me your council "
+            "or postcode and I'll give you its latest approved update."
+        )
+    else:
+        updates = approved_data_updates(session, council.id)
+        if updates:
+            latest = updates[0]
+            known = (
+                f"{council.short_name}, update of {describe_age(latest.published_at)}: "
+                f"{latest.body}"
+            )
+        else:
+            known = (
+                f"{council.short_name} has not published anything about data yet. If your data "
+                "is found to be affected, the council will contact you directly."
+            )
+    return f"{known} {DATA_STEPS}"
+
+
+def complaint_text(council: CouncilInfo | None) -> str:
+    route = council.complaints_route if council else (
+        "Your council's complaints team (tell me your council and I'll give you its details)."
+    )
+    return (
+        "I'm sorry this has been so difficult. I've logged your complaint so it is on record. "
+        f"How to complain formally: {route} {OMBUDSMAN}"
+    )

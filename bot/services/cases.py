@@ -1,0 +1,264 @@
+"""Escalation cases: unguessable references, priorities with SLA targets, idempotent creation.
+
+A conversation has at most one open case; every further worry in it is added to that case's
+list of issues, so staff see everything the resident raised in one place.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    OPEN_CASE_STATUSES,
+    Case,
+    CaseEvent,
+    CaseLookupAttempt,
+    Council,
+    utcnow,
+)
+
+# Crockford base32: no I, L, O or U, so a reference read aloud or typed cannot be confused.
+# Eight characters carry 40 bits of randomness.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REF_RANDOM_CHARS = 8
+_TYPO_FIXES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+_REF_SHAPE = re.compile(r"\b([A-Za-z]{2})[\s-]*([0-9A-Za-z]{4})[\s-]*([0-9A-Za-z]{4})\b")
+
+PRIORITY_ORDER = {"urgent": 0, "high": 1, "standard": 2}
+SLA = {
+    "urgent": timedelta(hours=1),
+    "high": timedelta(hours=24),
+    "standard": timedelta(days=5),
+}
+EXPECTATION = {
+    "urgent": "A member of staff has been alerted now and will try to reach you as soon as "
+              "they can, usually within the hour.",
+    "high": "A member of staff aims to contact you within one working day.",
+    "standard": "Because of the incident, replies are slower than usual: a member of staff aims "
+                "to contact you within five working days.",
+}
+MAX_LOOKUPS_PER_HOUR = 5
+
+
+def new_reference(prefix: str) -> str:
+    chars = "".join(secrets.choice(ALPHABET) for _ in range(REF_RANDOM_CHARS))
+    return f"{prefix.upper()}-{chars[:4]}-{chars[4:]}"
+
+
+def normalise_reference(text: str) -> str | None:
+    """Find a reference in free text, tolerating case, missing dashes and O/0, I/1 slips."""
+    for match in _REF_SHAPE.finditer(text or ""):
+        prefix, first, second = (part.upper() for part in match.groups())
+        body = (first + second).translate(_TYPO_FIXES)
+        if all(ch in ALPHABET for ch in body) and any(ch.isdigit() for ch in body):
+            return f"{prefix}-{body[:4]}-{body[4:]}"
+    return None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """Detached view of a case for replies and the console."""
+
+    id: int
+    reference: str
+    council_id: str | None
+    category: str
+    service_id: str | None
+    priority: str
+    status: str
+    issues: list[str]
+    channel: str
+    conversation_id: str
+    sla_due_at: datetime | None
+    submitted: bool
+    has_phone: bool
+    has_email: bool
+    has_postcode: bool
+
+
+def summarise(case: Case) -> CaseSummary:
+    return CaseSummary(
+        id=case.id,
+        reference=case.reference,
+        council_id=case.council_id,
+        category=case.category,
+        service_id=case.service_id,
+        priority=case.priority,
+        status=case.status,
+        issues=list(case.issues or []),
+        channel=case.channel,
+        conversation_id=case.conversation_id,
+        sla_due_at=case.sla_due_at,
+        submitted=case.submitted,
+        has_phone=bool(case.phone),
+        has_email=bool(case.email),
+        has_postcode=bool(case.postcode),
+    )
+
+
+def open_case_for(session: Session, conversation_id: str) -> Case | None:
+    return session.execute(
+        select(Case)
+        .where(Case.conversation_id == conversation_id, Case.status.in_(OPEN_CASE_STATUSES))
+        .order_by(Case.id.desc())
+    ).scalars().first()
+
+
+def _prefix_for(session: Session, council_id: str | None) -> str:
+    council = session.get(Council, council_id) if council_id else None
+    return council.case_prefix if council else "RC"
+
+
+def record_event(session: Session, case: Case, actor: str, kind: str, detail: str = "") -> None:
+    session.add(CaseEvent(case_id=case.id, actor=actor, kind=kind, detail=detail))
+
+
+def ensure_case(
+    session: Session,
+    conversation_id: str,
+    channel: str,
+    category: str,
+    priority: str = "standard",
+    council_id: str | None = None,
+    service_id: str | None = None,
+    issue: str | None = None,
+    urgent_category: str | None = None,
+    submit: bool = False,
+) -> Case:
+    """Return the conversation's open case, creating it once; raise priority, never lower it.
+
+    Safe under concurrent calls for the same conversation: the unique conversation key makes
+    the second insert fail, and the loser re-reads the winner's row.
+    """
+    case = open_case_for(session, conversation_id)
+    if case is None:
+        case = _insert_case(session, conversation_id, channel, category, priority, council_id)
+    _merge_into(case, category, priority, council_id, service_id, issue, urgent_category)
+    if submit and not case.submitted:
+        case.submitted = True
+        case.created_at = utcnow()
+        case.sla_due_at = case.created_at + SLA[case.priority]
+        session.flush()
+        record_event(session, case, "assistant", "submitted", f"{case.priority} {case.category}")
+    session.flush()
+    return case
+
+
+def _insert_case(
+    session: Session, conversation_id: str, channel: str, category: str, priority: str,
+    council_id: str | None,
+) -> Case:
+    sequence = session.execute(
+        select(func.count(Case.id)).where(Case.conversation_id == conversation_id)
+    ).scalar_one()
+    for _attempt in range(5):
+        case = Case(
+            reference=new_reference(_prefix_for(session, council_id)),
+            conversation_key=f"{conversation_id}#{sequence + 1}",
+            conversation_id=conversation_id,
+            channel=channel,
+            category=category,
+            priority=priority,
+            council_id=council_id,
+            issues=[],
+            details={},
+        )
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+            return case
+        except IntegrityError:
+            existing = open_case_for(session, conversation_id)
+            if existing is not None:
+                return existing
+    raise RuntimeError("could not allocate a case reference")
+
+
+def _merge_into(
+    case: Case, category: str, priority: str, council_id: str | None, service_id: str | None,
+    issue: str | None, urgent_category: str | None,
+) -> None:
+    if PRIORITY_ORDER[priority] < PRIORITY_ORDER[case.priority]:
+        case.priority = priority
+        case.category = category
+        if case.submitted:
+            case.sla_due_at = min(case.sla_due_at or utcnow(), utcnow() + SLA[priority])
+    if urgent_category:
+        case.urgent_category = urgent_category
+    if council_id and not case.council_id:
+        case.council_id = council_id
+    if service_id and not case.service_id:
+        case.service_id = service_id
+    if issue:
+        issues = list(case.issues or [])
+        if issue not in issues:
+            issues.append(issue)
+            case.issues = issues
+
+
+def update_contact(session: Session, case: Case, **fields: object) -> list[str]:
+    """Write contact fields straight into the case row; returns the names that changed."""
+    allowed = {
+        "name", "phone", "email", "postcode", "preferred_contact", "contact_time",
+        "safe_to_call", "landline_only", "interpreter_language",
+    }
+    changed = []
+    for key, value in fields.items():
+        if key in allowed and value is not None and getattr(case, key) != value:
+            setattr(case, key, value)
+            changed.append(key)
+    session.flush()
+    return changed
+
+
+def get_case_by_reference(session: Session, reference: str) -> Case | None:
+    normalised = normalise_reference(reference)
+    if normalised is None:
+        return None
+    return session.execute(select(Case).where(Case.reference == normalised)).scalar_one_or_none()
+
+
+def lookups_remaining(session: Session, conversation_id: str) -> int:
+    since = utcnow() - timedelta(hours=1)
+    used = session.execute(
+        select(func.count(CaseLookupAttempt.id)).where(
+            CaseLookupAttempt.conversation_id == conversation_id,
+            CaseLookupAttempt.created_at >= since,
+            CaseLookupAttempt.succeeded.is_(False),
+        )
+    ).scalar_one()
+    return max(0, MAX_LOOKUPS_PER_HOUR - used)
+
+
+def verify_identity(case: Case, answer: str) -> bool:
+    """True when `answer` holds the case's postcode or the last four digits of its phone."""
+    from bot.services.contact import normalise_postcode
+
+    compact = re.sub(r"\s+", "", answer or "").upper()
+    if case.postcode and normalise_postcode(compact) == case.postcode:
+        return True
+    digits = re.sub(r"\D", "", answer or "")
+    return bool(case.phone) and len(digits) >= 4 and case.phone.endswith(digits[-4:]) and (
+        len(digits) == 4 or (case.phone or "").endswith(digits)
+    )
+
+
+def record_lookup(session: Session, conversation_id: str, succeeded: bool) -> None:
+    session.add(CaseLookupAttempt(conversation_id=conversation_id, succeeded=succeeded))
+    session.flush()
+
+
+STATUS_WORDS = {
+    "new": "has been received and is waiting for a member of staff",
+    "in_progress": "is being worked on by a member of staff",
+    "waiting_for_resident": "is waiting for a reply from you",
+    "resolved": "has been resolved",
+}

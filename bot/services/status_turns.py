@@ -1,0 +1,103 @@
+"""Turns about service status, and the routing of short answers to the question last asked."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.services.councils import council_from_text
+from bot.services.status import (
+    asks_for_overview,
+    get_status,
+    list_statuses,
+    overview_answer,
+    status_answer,
+)
+from bot.services.turn import (
+    Outcome,
+    TurnContext,
+    button,
+    council_buttons,
+    council_info,
+    resolve_turn_council,
+    resolve_turn_service,
+    service_buttons,
+)
+
+COUNCIL_QUESTION = (
+    "Which council area are you in? Choose one, or send your postcode (for example W10 6EL)."
+)
+SERVICE_QUESTION = "Which service is it about? Choose one or tell me in your own words."
+
+
+def service_status_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """Answer from the live status rows, asking first for whatever is missing."""
+    outcome = Outcome()
+    council_id = resolve_turn_council(session, ctx)
+    fresh_service = resolve_turn_service(ctx, use_slot=False)
+    overview = fresh_service is None and asks_for_overview(ctx.text)
+    service_id = fresh_service or (None if overview else resolve_turn_service(ctx))
+    outcome.slots.update({"council": council_id, "pending": None})
+    if service_id:
+        outcome.slots["service"] = service_id
+    if not service_id and not overview:
+        outcome.slots["pending"] = "service"
+        return outcome.say(SERVICE_QUESTION, service_buttons(session))
+    if not council_id:
+        outcome.slots["pending"] = "overview" if overview else "council"
+        return outcome.say(COUNCIL_QUESTION, council_buttons(session))
+    council = council_info(session, council_id)
+    if overview:
+        return outcome.say(overview_answer(list_statuses(session, council_id), council))
+    view = get_status(session, council_id, service_id)
+    if view is None:
+        return outcome.say(
+            f"I don't have a status for that service in {council.short_name} yet. "
+            "You can ask a member of staff: say \"speak to a person\"."
+        )
+    return outcome.say(status_answer(view, council))
+
+
+def inform_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """A bare detail ("W10 6EL", "bins", "westminster") answers the last question asked."""
+    pending = ctx.slot("pending")
+    if pending in ("service", "council"):
+        return service_status_turn(session, ctx)
+    if pending == "overview":
+        overview_ctx = TurnContext(**{**ctx.__dict__, "text": "what is working"})
+        overview_ctx.entities = ctx.entities
+        council_id = resolve_turn_council(session, ctx)
+        if council_id:
+            overview_ctx.slots = {**ctx.slots, "council": council_id}
+        return service_status_turn(session, overview_ctx)
+    if pending in ("case_ref", "identity"):
+        from bot.services.case_status_turns import case_status_turn
+
+        return case_status_turn(session, ctx)
+    if resolve_turn_service(ctx, use_slot=False):
+        return service_status_turn(session, ctx)
+    council_id = resolve_turn_council(session, ctx)
+    if council_id and (ctx.entity("council") or council_from_text(ctx.text) or
+                       ctx.entity("postcode")):
+        council = council_info(session, council_id)
+        return Outcome(slots={"council": council_id}).say(
+            f"Thanks, I'll give you answers for {council.short_name}. What would you like to know?"
+        )
+    return fallback_turn(session, ctx, route_pending=False)
+
+
+def fallback_turn(session: Session, ctx: TurnContext, route_pending: bool = True) -> Outcome:
+    """Unclear message: route it to a pending question if there is one, else offer options."""
+    if route_pending and ctx.slot("pending"):
+        return inform_turn(session, ctx)
+    if resolve_turn_service(ctx, use_slot=False):
+        return service_status_turn(session, ctx)
+    return Outcome().say(
+        "Sorry, I'm not sure I understood. Could you say it another way? Or choose one of "
+        "these. If you or someone else is in danger, call 999.",
+        [
+            button("Is a service working?", "service_status"),
+            button("Worried about my data", "data_concern"),
+            button("Suspicious message", "phishing_report"),
+            button("Speak to a person", "human_request"),
+        ],
+    )
