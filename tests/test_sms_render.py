@@ -190,3 +190,8 @@ def test_help_text() -> None:
     text = help_text("Westminster", "020 7946 0200", "https://westminster.example.gov.uk")
     assert "call 020 7946 0200 or https://westminster.example.gov.uk" in text
     assert "999" in text and is_gsm7(text)
+
+
+def test_line_breaks_are_kept_within_a_part() -> None:
+    text = "What is it about?\nReply 1 for Council tax.\n\nOr call us."
+    assert split_for_sms(text) == [text]

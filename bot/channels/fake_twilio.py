@@ -190,6 +190,12 @@ class FakeTwilio:
             logger.warning("status callback for %s failed: %s", message["sid"], error)
         self.callbacks.append(record)
 
+    async def close(self) -> None:
+        """Cancel callbacks still waiting (the server is going away)."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
     # --- test and operator endpoints ----------------------------------------------------------
 
     async def list_messages(self, request: web.Request) -> web.Response:
@@ -261,6 +267,10 @@ class FakeTwilioServer:
             return
         self._ready.set()
         self._loop.run_forever()
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:  # e.g. a request still in an injected delay
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.close()
 
     async def _startup(self) -> None:
@@ -271,6 +281,7 @@ class FakeTwilioServer:
         self.port = self._runner.addresses[0][1]
 
     async def _shutdown(self) -> None:
+        await self.fake.close()
         if self._runner is not None:
             await self._runner.cleanup()
         self._loop.call_soon(self._loop.stop)

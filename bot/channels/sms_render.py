@@ -55,8 +55,7 @@ _REPLACEMENTS = {
     "\u2192": "->",
     "\u00e7": "Ç",  # GSM-7 has only the capital; handsets show it for both
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?]) +")
 
 Keyword = Literal["stop", "start", "help"]
 _KEYWORDS: dict[str, Keyword] = {
@@ -162,15 +161,19 @@ def _hard_wrap(sentence: str, limit: int) -> list[str]:
 
 
 def _units(text: str, limit: int) -> list[tuple[str, str]]:
-    """(sentence, separator before it) pairs; over-long sentences pre-wrapped to `limit`."""
+    """(piece, separator before it) pairs: sentences, keeping the text's line breaks, with
+    over-long sentences pre-wrapped to `limit`."""
     units: list[tuple[str, str]] = []
-    for p_index, paragraph in enumerate(_PARAGRAPH_BREAK.split(text)):
-        for s_index, sentence in enumerate(_SENTENCE_END.split(paragraph.strip())):
-            if not sentence:
-                continue
-            separator = "\n" if p_index and not s_index else " "
-            for w_index, piece in enumerate(_hard_wrap(sentence, limit)):
-                units.append((piece, separator if not w_index else " "))
+    separator = ""
+    for line in text.split("\n"):
+        if not line.strip():
+            separator = "\n\n" if units else ""
+            continue
+        for sentence in _SENTENCE_END.split(line.strip()):
+            for piece in _hard_wrap(sentence, limit):
+                units.append((piece, separator))
+                separator = " "
+        separator = "\n"
     return units
 
 

@@ -7,8 +7,7 @@ framing, and no caching of anything staff see.
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, url_for
@@ -70,15 +69,6 @@ def require_staff_login() -> Any:
 def require_supervisor() -> None:
     if not getattr(current_user, "is_supervisor", False):
         abort(403)
-
-
-def supervisor_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        require_supervisor()
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _origin_sources(url: str) -> list[str]:

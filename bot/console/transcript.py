@@ -34,7 +34,7 @@ class Transcript:
 
 
 def _time(value: Any) -> datetime | None:
-    if isinstance(value, (int, float)):
+    if isinstance(value, int | float):
         return datetime.fromtimestamp(value, tz=timezone.utc).replace(tzinfo=None)
     return None
 

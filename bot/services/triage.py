@@ -23,19 +23,24 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
-__all__ = ["RiskMatch", "UrgentCategory", "detect_risk", "emergency_advice", "is_gsm7"]
+__all__ = [
+    "RiskMatch",
+    "UrgentCategory",
+    "detect_risk",
+    "emergency_advice",
+    "is_gsm7",
+    "warm_up",
+]
 
 
 class UrgentCategory(str, Enum):
@@ -83,17 +88,15 @@ class RiskMatch:
 # --------------------------------------------------------------------------------------------
 
 _CANONICAL: dict[str, tuple[str, ...]] = {
-    # grammar words collapsed so patterns need one form
-    "be": ("am", "is", "are", "was", "were", "'m", "m", "'re", "re", "been", "be", "s'", "iz"),
-    "do": ("did", "does", "do", "dont", "didnt"),
-    "have": ("has", "had", "have", "'ve", "ve", "got", "av", "hav", "ave"),
+    # grammar words collapsed so that patterns need one form
+    "be": ("am", "is", "are", "was", "were", "'m", "m", "'re", "re", "been", "be", "iz"),
+    "do": ("did", "does", "do"),
+    "have": ("has", "had", "have", "'ve", "ve", "got", "av", "hav", "ave", "gotten"),
     "not": ("n't", "nt", "not", "never", "nvr"),
-    "will": ("'ll", "ll", "wo", "will", "wil", "shall", "gonna"),
+    "will": ("'ll", "ll", "wo", "will", "wil", "shall"),
     "can": ("ca", "can", "could", "cud", "cld"),
     "you": ("u", "ya", "yu", "you"),
-    "your": ("ur", "yr", "your"),
-    "i": ("i", "im", "ive", "id"),
-    "no": ("no", "noo", "zero"),
+    "i": ("i", "im", "ive"),
     "nobody": ("nobody", "noone", "nobdy"),
     "nothing": ("nothing", "nothin", "nuthin", "nuffin", "nowt"),
     "want": ("want", "wanna", "wants", "wanted", "wnt"),
@@ -102,31 +105,40 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
     "today": ("today", "2day", "tday", "todya"),
     "tomorrow": ("tomorrow", "tmrw", "tmr", "2moro", "2morrow", "tomoro", "tomorow",
                  "tommorow", "tommorrow", "tomorro"),
+    "through": ("through", "thru", "thro", "throught"),
+    "keep": ("keep", "keeps", "kept", "keeping"),
+    "come": ("come", "came", "comes", "coming", "comin"),
+    "turn": ("turn", "turned", "turns", "turning"),
+    "show": ("show", "showed", "shown", "shows"),
+    "arrive": ("arrive", "arrived", "arrives", "arriving"),
+    "go": ("go", "goes", "went", "gone", "going", "gon"),
+    "to": ("to", "2", "na"),
+    "happen": ("happen", "happened", "happens", "happening"),
     # risk vocabulary
-    "kill": ("kill", "kil", "killing", "killin"),
+    "kill": ("kill", "kil", "killing", "killin", "kills"),
     "myself": ("myself", "myslef", "meself", "mysel", "mysef", "myselfe"),
     "suicidal": ("suicidal", "sucidal", "suicidle", "suicdal", "suisidal", "suicidial",
                  "sucicidal", "suicidel", "suacidal", "suiciadal"),
     "suicide": ("suicide", "sucide", "suiside", "suicde", "suicid", "sucicide"),
-    "overdose": ("overdose", "overdosed", "overdosing", "od'd", "odd'd"),
+    "overdose": ("overdose", "overdosed", "overdosing"),
     "homeless": ("homeless", "homless", "homelss", "homeles", "homelees", "homlesss", "homles"),
     "nowhere": ("nowhere", "nowere", "nowear", "nowhre", "nohwere", "nowehre", "nowher"),
-    "sleep": ("sleep", "slp", "kip", "sleeping", "sleepin", "slept"),
-    "street": ("street", "streets", "st", "streetz"),
+    "sleep": ("sleep", "slp", "kip", "sleeping", "sleepin", "slept", "sleeps"),
+    "street": ("street", "streets", "streetz"),
     "evicted": ("evicted", "evected", "evicated", "evited", "evicte", "evictd"),
     "evict": ("evict", "evicting", "evicts"),
     "eviction": ("eviction", "evictions", "evicion"),
     "kicked": ("kicked", "kicking", "kick", "kicks", "thrown", "threw", "throwing", "chucked",
                "chucking", "turfed", "booted"),
-    "violent": ("violent", "voilent", "violant", "vilent", "violnt", "violet"),
+    "violent": ("violent", "voilent", "violant", "vilent", "violnt"),
     "abusive": ("abusive", "abusiv", "abussive", "abusve"),
     "abuser": ("abuser", "abusers", "perpetrator"),
-    "partner": ("partner", "partener", "patner", "prtner", "partner's"),
+    "partner": ("partner", "partener", "patner", "prtner", "partners"),
     "husband": ("husband", "hubby", "husban", "husbnd", "hsband"),
     "boyfriend": ("boyfriend", "bf", "boyfreind", "boyfrend"),
     "scared": ("scared", "scard", "skared", "afraid", "afriad", "terrified", "frightened",
-               "petrified", "scaired", "feared"),
-    "fleeing": ("fleeing", "fleing", "fleeng", "flee", "fled", "flew"),
+               "petrified", "scaired", "feared", "scare"),
+    "fleeing": ("fleeing", "fleing", "fleeng", "flee", "fled"),
     "freezing": ("freezing", "freezin", "freazing", "freesing", "frezing", "feezing"),
     "heating": ("heating", "heatin", "heeting", "heatng", "heatting", "heting", "heater",
                 "heaters"),
@@ -137,50 +149,48 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
     "smell": ("smell", "smel", "smells", "smelt", "smelled", "smelling", "smellin", "smeling",
               "stink", "stinks", "stinking", "stench", "reeks", "reek"),
     "children": ("children", "kids", "kidz", "kiddies", "childern", "chidren", "childen",
-                 "childrens", "kid's", "kids'", "chilren", "little ones", "ones"),
-    "child": ("child", "kid", "toddler", "baby", "infant", "newborn", "bub"),
-    "carer": ("carer", "carers", "career", "careers", "cairer", "carrer", "carers'", "carer's",
-              "carere"),
+                 "childrens", "chilren", "kiddos"),
+    "child": ("child", "kid", "toddler", "baby", "infant", "newborn", "bub", "babies"),
+    "carer": ("carer", "carers", "career", "careers", "cairer", "carrer", "carere"),
     "electric": ("electric", "electrics", "electricity", "electrik", "leccy", "lecky", "elec",
                  "electrical", "eletric", "electic", "power"),
     "money": ("money", "mony", "cash", "funds", "munny"),
     "food": ("food", "fud", "foood", "grub"),
-    "please": ("please", "pls", "plz", "pleas"),
-    "safeguarding": ("safeguarding", "safegaurding", "safguarding", "safe-guarding"),
+    "safeguarding": ("safeguarding", "safegaurding", "safguarding"),
     "neglected": ("neglected", "neglect", "neglecting", "neglegted"),
-    "abused": ("abused", "abusing"),
+    "abused": ("abused",),
     "hit": ("hit", "hits", "hitting", "beat", "beats", "beating", "beaten", "punch", "punches",
             "punched", "punching", "slap", "slaps", "slapped", "strangled", "strangles",
-            "strangling", "choked", "chokes", "choking", "kicked", "attacked", "attacks",
-            "assaulted", "raped", "hurts", "hurt", "hurting", "smacks", "smacked", "batters",
-            "battered", "throttled"),
+            "strangling", "choked", "chokes", "choking", "attacked", "attacks", "assaulted",
+            "hurts", "hurt", "hurting", "smacks", "smacked", "batters", "battered",
+            "throttled", "pushed", "pushes", "shoved", "shoves", "grabbed", "dragged", "bit",
+            "spat", "headbutted"),
     "spark": ("spark", "sparks", "sparking", "sparked", "sparkin", "sparkng"),
     "flooding": ("flooding", "flooded", "flood", "floods", "flodding", "floding"),
-    "tonight_or_now": (),
+    "bailiffs": ("bailiffs", "bailiff", "baliffs", "bailifs", "enforcement"),
+    "fallen": ("fallen", "fell", "falled"),
+    "stabbed": ("stabbed", "stabbing", "shot", "shooting", "stab"),
+    "melting": ("melting", "melted", "melt", "smoking", "scorched", "charred", "burning"),
 }
 
-#: Tokens that look like a keyword one edit away but are ordinary words: never "corrected".
+#: Ordinary words one edit away from a keyword: never "corrected" into it.
 _PROTECTED = frozenset(
-    "beating seating hating heading healing hearing heaving treating cheating eating boiled "
-    "broiler sparkling sparring freeing feeling timeless hopeless helpless careless homely "
-    "flooring floating bleeding breeding violin suicides evicts fleeting sleeping sweeping "
-    "weeping keeping steeping partners parties smelly spelling swelling selling telling "
-    "yelling heater heaters waiter walter later waters".split()
+    "beating seating hating heading healing hearing heaving treating cheating eating sheeting "
+    "freeing breezing violet overdone fleecing flexing parking sparkling timeless hopeless "
+    "helpless careless flooring floating bleeding breeding fleeting sweeping weeping partly "
+    "anyone somewhere elected evicts myself".split()
 )
 
 #: Long, distinctive words worth correcting when a message has them one edit away.
 _FUZZY_KEYWORDS = (
     "suicidal", "suicide", "homeless", "nowhere", "tonight", "heating", "freezing", "violent",
-    "abusive", "evicted", "safeguarding", "monoxide", "fleeing", "husband", "partner",
-    "myself", "overdose", "neglected", "collapsed", "unconscious", "breathing", "strangled",
-    "flooding", "sparking", "boyfriend", "tomorrow", "anymore", "radiator", "electric",
+    "abusive", "evicted", "safeguarding", "monoxide", "husband", "partner", "myself",
+    "overdose", "neglected", "collapsed", "unconscious", "breathing", "strangled", "flooding",
+    "boyfriend", "tomorrow", "anymore", "radiator", "electric", "carbon",
 )
 
 _LOOKUP: dict[str, str] = {
-    variant: canonical
-    for canonical, variants in _CANONICAL.items()
-    for variant in variants
-    if " " not in variant
+    variant: canonical for canonical, variants in _CANONICAL.items() for variant in variants
 }
 
 
@@ -194,18 +204,18 @@ def _within_one_edit(a: str, b: str) -> bool:
     i = 0
     while i < min(la, lb) and a[i] == b[i]:
         i += 1
-    if la == lb:
-        if a[i + 1 :] == b[i + 1 :]:
-            return True
-        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
     if la > lb:
         return a[i + 1 :] == b[i:]
-    return a[i:] == b[i + 1 :]
+    if la < lb:
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
 
 
 @lru_cache(maxsize=16384)
 def canonical(word: str) -> str:
-    """The NORM a lower-cased token gets: lookup table first, then a one-edit keyword fix."""
+    """The NORM for a lower-cased token: lookup table first, then a one-edit keyword fix."""
     hit = _LOOKUP.get(word)
     if hit is not None:
         return hit
@@ -217,22 +227,24 @@ def canonical(word: str) -> str:
     return word
 
 
-@Language.component("council_triage_normaliser")
 def _normalise(doc: Doc) -> Doc:
     """Give every token its canonical NORM (tokenizer exceptions already split "dont")."""
+    previous = ""
     for token in doc:
         lower = token.lower_
-        if lower in ("'s", "s") and token.i > 0 and doc[token.i - 1].lower_ in ("he", "she"):
-            token.norm_ = "be"  # "hes", "he's" -> he be
-            continue
-        token.norm_ = canonical(lower) if lower in _LOOKUP or lower.isalpha() else lower
+        if lower in ("'s", "s") and previous in ("he", "she", "it", "there", "that"):
+            token.norm_ = "be"  # "hes", "he's hitting me" -> he be hitting me
+        else:
+            token.norm_ = canonical(lower)
+        previous = lower
     return doc
 
 
 # --------------------------------------------------------------------------------------------
-# Rules. A pattern is a space-separated token list in canonical words:
+# Rules. A pattern is a space-separated token list written in plain words (each is passed
+# through `canonical`, so "is" means any form of "be"):
 #   "a|b"  one of the words     "x?"  optional     "_"  any one token     "_?"  optional token
-#   "#age" a number from 65 to 110 (an age)
+#   "#age" a number from 65 to 110
 # --------------------------------------------------------------------------------------------
 
 C = UrgentCategory
@@ -240,14 +252,14 @@ C = UrgentCategory
 
 @dataclass(frozen=True)
 class Rule:
-    """One family of patterns for a category (or, with category None, a context label)."""
+    """One family of patterns for a category, or (category None) a context label."""
 
     key: str
     category: UrgentCategory | None
     patterns: tuple[str, ...]
     negation_window: int = 3
-    needs: tuple[str, ...] = ()  # any one of these context labels must be in the message
-    unless: tuple[str, ...] = ()  # none of these context labels may be in the message
+    needs: tuple[str, ...] = ()  # at least one of these context labels is in the message
+    unless: tuple[str, ...] = ()  # none of these context labels is in the message
     not_next: frozenset[str] = field(default_factory=frozenset)  # vetoes on the next token
     not_prev: frozenset[str] = field(default_factory=frozenset)  # vetoes on the token before
 
@@ -274,124 +286,190 @@ def _rule(
     )
 
 
+def _ctx(key: str, *patterns: str) -> Rule:
+    return _rule(key, None, *patterns, negation_window=0)
+
+
+def _each(template: str, *fillers: str) -> tuple[str, ...]:
+    """Expand a template once per filler, e.g. a pattern for each spelling of a noun phrase."""
+    return tuple(template.format(x=filler) for filler in fillers)
+
+
 _PERSON = (
     "child|children|baby|boy|girl|teenager|teen|adult|person|people|he|she|they|him|her|them|"
     "mum|mother|mom|dad|father|son|daughter|brother|sister|nan|nana|gran|grandma|grandad|"
     "grandmother|grandfather|neighbour|neighbor|man|woman|lady|tenant|resident|friend|wife|"
-    "granddaughter|grandson|niece|nephew|aunt|uncle|client|pupil|student"
+    "granddaughter|grandson|niece|nephew|aunt|uncle|client|pupil|student|husband|partner|"
+    "someone|somebody|i|we|me|us|family|kids"
 )
-_ABUSER = "he|she|they|ex|partner|husband|boyfriend|wife|girlfriend|abuser|stepdad|father|dad"
-_HOME = "home|house|flat|place|room|property|hostel|accommodation|digs|bedsit|apartment"
-_HEAT = "heating|boiler|radiator|heat"
+_ABUSER = "he|she|ex|partner|husband|boyfriend|wife|girlfriend|abuser|stepdad"
+_HOME = "home|house|flat|place|room|property|hostel|accommodation|bedsit|apartment|digs"
+_ROOM = "kitchen|bathroom|flat|bedroom|room|house|home|hall|hallway|lounge|living|toilet"
 _BROKEN = (
     "broke|broken|stopped|failed|died|packed|conked|bust|busted|gone|dead|kaput|off|down|"
-    "breaking|failing|cut"
+    "breaking|failing|cut|out|cold|freezing"
 )
 _ESSENTIALS = (
     "food|gas|electric|heating|nappies|diapers|formula|milk|medication|medicine|meds|insulin|"
-    "prescription|prescriptions|meter|shopping|groceries|essentials|tea|dinner|tablets|inhaler"
+    "prescription|prescriptions|meter|shopping|groceries|essentials|tea|dinner|tablets|inhaler|"
+    "eat|feed|heat|top"
 )
+_CARE_TASK = "give|help|get|wash|feed|dress|put|change|hoist|check|bathe|toilet|do|make|sort"
+_ARRIVE = "come|turn|show|arrive|attend|attended|be|visit|visited|appear|appeared|here"
 
-RULES: tuple[Rule, ...] = (
-    # ---- context labels (category None): never fire alone ---------------------------------
-    _rule(
-        "CTX_VULNERABLE", None,
-        "child|children|toddler|pregnant|elderly|old|pensioner|disabled|disability|ill|"
-        "sick|cancer|asthma|asthmatic|copd|oxygen|frail|dementia|wheelchair|bedbound|"
-        "bedridden|nan|nana|gran|granny|grandad|grandma|mum|mother|dad|father|son|daughter|"
-        "poorly|chemo|diabetic|vulnerable|carer|housebound|newborn|twins",
-        "year|years|yr|yrs old", "#age",
+CONTEXT_RULES: tuple[Rule, ...] = (
+    _ctx(
+        "CTX_VULNERABLE",
+        "child|children|pregnant|elderly|old|pensioner|disabled|disability|ill|sick|cancer|"
+        "asthma|asthmatic|copd|oxygen|frail|dementia|wheelchair|bedbound|bedridden|nan|nana|"
+        "gran|granny|grandad|grandma|mum|mother|dad|father|son|daughter|poorly|chemo|diabetic|"
+        "vulnerable|carer|housebound|twins|pensioners|parkinsons|stroke|mobility|chest|lungs|"
+        "heart|pneumonia|bronchitis|arthritis|unwell|medical|illness|epilepsy|hospital|surgery|"
+        "operation|terminal|palliative|kidney|dialysis|ms|wife|husband",
+        "little ones", "#age",
     ),
-    _rule(
-        "CTX_COLD", None,
+    _ctx(
+        "CTX_COLD",
         "freezing|cold|winter|snow|snowing|frost|frosty|minus|icy|ice|chilly|shivering|"
-        "hypothermia|baltic|bitter",
+        "hypothermia|baltic",
     ),
-    _rule(
-        "CTX_NOW", None,
-        "today|tonight|now|tonite|immediately|currently", "this morning|afternoon|evening",
-        "right now", "at the door|moment",
-    ),
-    _rule(
-        "CTX_SOON", None,
+    _ctx("CTX_NOW", "today|tonight|now|immediately", "this morning|afternoon|evening",
+         "at the door", "at the moment"),
+    _ctx(
+        "CTX_SOON",
         "tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend",
         "this|next week|month", "in _ days|weeks", "within _? days", "few days",
     ),
-    _rule(
-        "CTX_ABUSER", None,
-        "partner|husband|boyfriend|ex|wife|girlfriend|abuser|relationship|stepdad|hubby",
+    _ctx(
+        "CTX_ABUSER",
+        "partner|husband|boyfriend|ex|wife|girlfriend|abuser|relationship|stepdad",
     ),
-    _rule(
-        "CTX_CHILD_CARE", None,
-        "child|children|safeguarding|social care|services|mash|vulnerable|protection|referral",
+    _ctx(
+        "CTX_CHILD",
+        "child|children|safeguarding|vulnerable|protection|mash|son|daughter|boy|girl|teenager|"
+        "pupil|pupils|student|class|nursery|school",
+        "social care", "social worker", "young person", "year old",
     ),
-    _rule(
-        "CTX_SG_URGENT", None,
-        "urgent|urgently|today|now|concern|concerns|concerned|worried|injuries|injury|"
-        "injured|bruises|bruising|abuse|abused|harm|risk|danger|referral|refer|disclosed",
+    _ctx(
+        "CTX_SG_URGENT",
+        "urgent|urgently|today|now|concern|concerns|concerned|worried|injuries|injury|injured|"
+        "bruises|bruising|abuse|abused|harm|risk|danger|referral|refer|disclosed|neglected",
     ),
-    _rule("CTX_CARE", None, "carer|care|agency|visit|visits|calls"),
-    _rule(
-        "CTX_MONEY", None,
-        "money|benefit|benefits|paid|payment|payments|afford|skint|broke|credit|support|"
-        "universal|pension|wages|hb|dhp|pip|esa|£",
+    _ctx(
+        "CTX_CARE",
+        "carer|care|agency|visit|visits|medication|meds|insulin|tablets|hoist|hoisting|"
+        "bedbound|bedridden|dementia|commode|package",
     ),
-    _rule(
-        "CTX_DOOR", None,
-        "door|doors|window|windows|lock|locks|entrance|gate|frame|burglary|burgled|break-in",
-        "broken into|in", "break in",
+    _ctx(
+        "CTX_MONEY",
+        "money|benefit|benefits|paid|payment|payments|afford|skint|credit|support|universal|"
+        "pension|wages|hb|dhp|pip|esa|£|rent|arrears",
     ),
-    # ---- SELF_HARM ------------------------------------------------------------------------
+    _ctx(
+        "CTX_STOPPED",
+        "stopped|cancelled|canceled|suspended|late|delayed|frozen|halted|missing|sanctioned|"
+        "cut|reduced|sanction",
+        "not be? paid|come|arrive|received", "have not be paid|come|arrive", "not go in",
+        "not come through",
+    ),
+    _ctx(
+        "CTX_DOOR",
+        "door|doors|window|windows|lock|locks|entrance|frame|burglary|burgled|secure|"
+        "burglars|burglar",
+        "broken into", "break in",
+    ),
+    _ctx(
+        "CTX_PERSON",
+        "child|children|son|daughter|teenager|teen|girl|boy|foster|mum|dad|mother|father|"
+        "grandad|grandma|nan|gran|dementia|care|brother|sister|husband|wife|partner",
+        "year old",
+    ),
+    _ctx("CTX_DIGITAL", "logged|login|log|session|timed|website|portal|app|browser|password"),
+)
+
+#: Phrases that look like a risk but are not one; a match overlapping a veto is dropped.
+VETO_RULES: tuple[Rule, ...] = (
+    _ctx(
+        "VETO",
+        "gas|electric|heating|water bill|bills|supplier|company|tariff|prices|price|account",
+        "if i|you|we|someone ever? smell", "ever smell", "in case of a? gas",
+        "knife|gun crime|shop|amnesty|statistics|stats|licence|license|club",
+        "ambulance station|depot|service|strike|strikes", "fire station|service|brigade|alarm",
+        "trapped wind", "fall in income|wages|earnings|prices|pay|numbers|standards|quality",
+        "fall last|this year|month|week|summer|winter|christmas", "fall a while|few|couple",
+        "fall _? _? ago", "data|details|information|account|money|info|identity|records|files "
+        "be? in danger|at risk|safe", "feel safe giving|using|sharing|paying|entering|putting|"
+        "clicking|opening|online|with the", "flee this|the queue|country|war",
+        "flood of", "flooded with", "drowning in", "kill time", "killing time",
+        "dying to", "dying for", "to die for", "dying of boredom|laughter|embarrassment",
+        "die of boredom|laughter|embarrassment|shame", "died laughing", "nearly died laughing",
+        "kill for a", "killing me softly", "bored to death", "scared to death of the",
+        "end of the month", "homeless charity|charities|services|service|team|unit|strategy|"
+        "hostel|shelter|people|person|persons|families|application|applications",
+        "emergency repair|repairs|number|numbers|contact|planning|services",
+    ),
+)
+
+SELF_HARM_RULES: tuple[Rule, ...] = (
     _rule(
         "self_harm_words", C.SELF_HARM,
         "suicidal", "suicide", "overdose", "selfharm|selfharming",
-        "self -? harm|harming|harmed|injury|injuring",
+        "self -? harm|harming|harmed|harms|injury|injuring",
         negation_window=2,
-        not_next="prevention awareness training strategy policy squad",
+        not_next="prevention awareness training strategy policy squad bomber",
     ),
     _rule(
         "self_harm_kill", C.SELF_HARM,
-        "kill|end|ending|take|taking|took myself|himself|herself|themselves|themself",
+        "kill|end|ending|take|taking|took|hang|hanging|drown|poison|gas|throw|shoot|stab "
+        "myself|himself|herself|themselves|themself",
         "kill|end|ending|take|taking|took my|his|her|their own? life",
         "end|ending it all", "of|about ending|end it", "want|wish it all to end",
-        "want|wish it to end",
+        "want|wish it to end", "want|wish it all over", "go to|about to|want to|will end it",
+        "jump|jumping|throw|throwing off|from|in front of the|a|my? bridge|roof|building|"
+        "balcony|train|cliff|car|bus",
+        "threatening|threatened|threatens|go|want|wants to jump",
         negation_window=2,
+        not_next="with for now",
     ),
     _rule(
         "self_harm_hurt", C.SELF_HARM,
-        "harm|harming|hurt|hurting|cut|cutting|cuts|burn|burning myself|himself|herself",
+        "harm|harming|hurt|cut|cutting|cuts|melting myself|himself|herself",
         negation_window=2,
     ),
     _rule(
         "self_harm_be_here", C.SELF_HARM,
-        "do not want to? be here|alive|around anymore",
-        "do not want to? be here|around any more",
-        "do not want to? be alive|live|exist|living|wake",
-        "want to? die", "want to? be dead", "wish i be dead", "wish i be not alive|here|born",
-        "better off dead|without me", "better off if i be dead|gone",
-        "no point living|in living|to living|going on", "no reason to live",
-        "nothing to live for", "can not go on anymore", "can not go on any more",
-        "can not do this anymore|any more", "can not carry on",
-        "pills|tablets ready", "take all my|the pills|tablets",
+        "do not want to? be here|around anymore", "do not want to? be here|around any more",
+        "do not want to? be alive", "do not want to? live|exist|wake", "want to? die",
+        "want to? be dead", "wish i be dead", "wish i be not alive|here|born",
+        "rather|prefer be dead", "better off dead", "better off without me",
+        "better off if i be dead|gone", "no point living|existing",
+        "point in|of living|going|existing|life|carrying|being alive|here",
+        "no reason to live", "nothing to live for", "can not go on anymore",
+        "can not go on any more", "can not do this anymore|any more", "can not carry on",
+        "pills|tablets ready", "take all my|the pills|tablets", "disappear forever",
+        "goodbye letter|letters|note", "written letters to my family", "say goodbye to everyone",
         negation_window=2,
     ),
-    # ---- SAFEGUARDING ---------------------------------------------------------------------
+)
+
+SAFEGUARDING_RULES: tuple[Rule, ...] = (
     _rule(
         "sg_terms", C.SAFEGUARDING,
         "child protection", "child|children abuse", "cuckooing|cuckooed",
         "safeguarding referral|concern|concerns|issue|alert|emergency|incident|matter|report",
-        "report|make|making|raise|raising a safeguarding",
+        "report|make|making|raise|raising a|an adult|child? safeguarding",
         "at risk of harm|significant|abuse|being|serious|exploitation|neglect|violence|danger",
         "financially|sexually|physically abused", "financial|sexual abuse", "being exploited",
-        "being groomed", "grooming",
+        "being groomed", "grooming", "taken advantage of", "taking advantage of her|him|them",
+        "disclosed abuse|that", "disclosure of abuse",
+        not_next="policy training course courses procedures procedure team lead board",
     ),
     _rule(
         "sg_person_at_risk", C.SAFEGUARDING,
-        f"{_PERSON} be? at risk", f"{_PERSON} be? in danger",
+        f"{_PERSON} be? at risk", f"{_PERSON} be? in danger", "in immediate|real|serious danger",
+        "in danger", "someone be in danger", "life be in danger",
         not_next="of",
     ),
-    _rule("sg_at_risk_of", C.SAFEGUARDING, f"{_PERSON} be? at risk of being|harm|abuse"),
-    _rule("sg_in_danger", C.SAFEGUARDING, "in immediate|real|serious? danger"),
     _rule(
         "sg_not_safe", C.SAFEGUARDING,
         "i|we|children|child|they|he|she be not safe", "do not feel safe",
@@ -400,343 +478,416 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "sg_abused", C.SAFEGUARDING,
-        "being|be abused|neglected|hurt|harmed|mistreated|beaten", "abused at home",
-        "neglecting the|her|his|their children|child|mum|dad|mother|father",
+        "being abused|neglected|hurt|harmed|mistreated|beaten", "be abused|neglected|mistreated",
+        "abused at home", "neglecting the|her|his|their children|child|mum|dad|mother|father",
         "unexplained injuries|bruises|bruising|marks", "with injuries|bruises|bruising",
         "not be fed", "have not be fed", "not have food for days",
+        "no adults|adult in|at|with|around", "without an|any adult|adults",
+        "carer|nephew|niece|son|daughter|family|neighbour|grandson|granddaughter be? "
+        "stealing|taking|steal|took|stole|steals|take her|his|their money|savings|pension|cards",
     ),
     _rule(
-        "sg_hits_children", C.SAFEGUARDING,
+        "sg_child_signals", C.SAFEGUARDING,
         "hit the|her|his|their|my? children|child|son|daughter",
-    ),
-    _rule(
-        "sg_left_alone", C.SAFEGUARDING,
-        "left home? alone|unattended", "left on their|his|her own",
-        "wandering alone|around on his|her|their own", "wandering alone|about|around",
-        "home alone",
-        needs=("CTX_CHILD_CARE",), not_prev="i me we",
+        "touch|touches|touched|touching her|him|them|me inappropriately|sexually?",
+        "crying|screaming for hours|days|ages", "disclosed", "left home? alone|unattended",
+        "left on their|his|her own", "home alone", "wandering alone|around|about",
+        "wandering on his|her|their own", "wandering around on his|her|their own",
+        needs=("CTX_CHILD",), not_prev="i me we", not_next="base",
     ),
     _rule(
         "sg_not_seen", C.SAFEGUARDING,
-        "have|be not be seen", "not seen for|since|in _? days", "no one have seen",
-        "missing person", "have? gone missing", "run|ran away from home|care",
+        "have|be not be seen", "not seen for|since|in _? days", "nobody have seen",
+        "missing person", "have? go missing", "run|ran away from home|care",
+        needs=("CTX_PERSON",), not_next="to",
     ),
     _rule(
         "sg_worried_child", C.SAFEGUARDING,
         "worried|concerned|concern|concerns about|for a|the|my|this|that? child|children|girl|boy",
         "worried|concerned about the? welfare",
-        not_next="'s ' data details info information records school place education",
+        not_next="'s ' data details info information records school place education future",
     ),
     _rule(
         "sg_referral", C.SAFEGUARDING,
         "referral to children|child 's? services|social",
-        "referral to social care|services|workers",
-        "children|child 's? services|social care", "mash referral|form|team",
+        "referral to social care|services|workers", "mash referral|form|team",
         "make|making|submit|submitting|send|do a|an urgent? referral",
         "speak to|contact|call a? social worker",
-        needs=("CTX_CHILD_CARE",),
+        needs=("CTX_CHILD",),
     ),
     _rule(
-        "sg_referral_urgent", C.SAFEGUARDING,
+        "sg_childrens_services", C.SAFEGUARDING,
         "children|child 's? services|social care", "duty social worker",
+        "social worker urgently",
         needs=("CTX_SG_URGENT",),
     ),
-    # ---- DOMESTIC_ABUSE -------------------------------------------------------------------
+)
+
+DOMESTIC_ABUSE_RULES: tuple[Rule, ...] = (
     _rule(
         "da_terms", C.DOMESTIC_ABUSE,
-        "domestic abuse|violence|abused", "da survivor", "abuser", "abusive relationship",
-        "coercive|controlling behaviour|behavior|control|relationship", "refuge",
-        "non -? molestation order", "nonmolestation|molestation order", "restraining order",
-        "stalking|stalker|stalks|stalked", "honour based", "forced marriage",
+        "domestic abuse|violence|abused", "da|dv survivor|victim", "abuser",
+        "abusive relationship", "coercive|controlling behaviour|behavior|control|relationship",
+        "refuge", "non -? molestation order", "nonmolestation|molestation order",
+        "restraining order", "stalking|stalker|stalks|stalked", "honour based",
+        "forced marriage",
         not_next="service services policy training strategy funding research awareness "
                  "team week course charity charities officer coordinator figures statistics "
                  "stats collection collections lorry",
     ),
     _rule(
         "da_hits_me", C.DOMESTIC_ABUSE,
-        "hit|kicked me|us", "hit me|us", "raped me", "be hit|beaten|attacked|hurt by",
-        "be being abused|hurt|hit", "i be being",
+        "hit|kicked me|us", "raped me", "i|we be being abused|hit|threatened|stalked|followed",
+        "locked|locks|locking me|us in",
         not_prev="it this that bill car ball", not_next="out",
     ),
     _rule(
         "da_violent", C.DOMESTIC_ABUSE,
-        "violent|abusive|aggressive", "threatened|threatening|threatens|threaten me|us",
+        "violent|abusive|aggressive|controlling|coercive|jealous",
+        "threatened|threatening|threatens|threaten me|us",
         "threatened|threatening|threatens|threaten to kill|hurt|harm|stab|attack",
+        "be hit|attacked|beaten|hurt by", "go to kill me|us", "will kill me|us",
+        "scared of|to my|him|her|ex|partner|husband|boyfriend|leave|go",
+        "scared he|she|ex|partner|husband|boyfriend", "they will|might|can|would? find me|us",
+        "took|takes|take|smashed|broke my phone|keys|passport|money",
+        "will|do not let me leave|go|out|see|have|work",
         needs=("CTX_ABUSER",),
     ),
     _rule(
-        "da_threat", C.DOMESTIC_ABUSE,
-        "threatened|threatening|threatens|threaten to kill|hurt|harm|stab me|us",
-        "going to kill me|us", "will kill me|us",
-    ),
-    _rule(
         "da_find_me", C.DOMESTIC_ABUSE,
-        f"{_ABUSER} will|might|can|would|be|going? to? find|track me|us",
+        f"{_ABUSER} will|might|can|would|be|go? to? find|track me|us",
         f"{_ABUSER} will|might|can|would? find out where i|we live|be",
         f"{_ABUSER} have? found|find|know|knows|knew|finds out? where i|we live|be|stay",
         f"{_ABUSER} have? found|find|know|knows|knew|finds|got out? my|our new? address",
         "found out where i|we live", "find out where i|we live", "find where i|we live",
         "hiding|hide from my|him|her|ex|partner|husband",
-        "scared|scared of|to my|him|her|ex|partner|husband|boyfriend|leave|going|go",
-        "scared he|she|ex|partner|husband|boyfriend",
-        needs=("CTX_ABUSER",),
+        f"{_ABUSER} keep|be|have? threatening|threatened|threatens me|us",
+        f"{_ABUSER} will|do? not let me leave|go|out|see",
     ),
-    _rule("da_fleeing", C.DOMESTIC_ABUSE, "fleeing", not_next="country war"),
+    _rule("da_fleeing", C.DOMESTIC_ABUSE, "fleeing", not_next="lol"),
+    _rule(
+        "da_threat", C.DOMESTIC_ABUSE,
+        "threatened|threatening|threatens|threaten to kill|hurt|harm|stab|strangle me|us",
+        "violent|abusive man|men|partner|husband|boyfriend|ex|relationship|father|dad|stepdad",
+    ),
     _rule(
         "da_not_safe", C.DOMESTIC_ABUSE,
         "i|we be not safe", "do not feel safe", "feel|feeling unsafe", "not safe at home",
         "scared to go home", "scared for my life",
         needs=("CTX_ABUSER",),
     ),
-    # ---- GAS_LEAK -------------------------------------------------------------------------
+)
+
+GAS_RULES: tuple[Rule, ...] = (
     _rule(
         "gas", C.GAS_LEAK,
-        "smell gas", "smell of|like|off gas", "gas smell", "gas leak|leaking|leaks|escape|"
-        "escaping", "leaking|leak gas", "carbon monoxide poisoning|leak|leaking",
-        "carbon? monoxide|co alarm|detector|monitor be|keep? going|gone|went|sounding|beeping|"
+        "smell gas", "smell of|like|off gas", "smell _? of|like gas", "gas smell",
+        "gas leak|leaking|leaks|escape|escaping|explosion", "leaking|leak gas", "hissing _? gas",
+        "gas _? leaking|leak|leaks|hissing|escaping",
+        "gas pipe|main|meter|supply be? damaged|broken|cracked|hissing|leaking",
+        "carbon? monoxide|co alarm|detector|monitor be|keep? go|went|sounding|beeping|"
         "ringing|sounded|beeps|bleeping|screaming|off",
-        "carbon? monoxide|co alarm|detector|monitor have? go|gone|went off",
-        "smell _? of gas", "hissing _? gas",
-        not_next="bill bills safety",
+        "carbon? monoxide|co alarm|detector|monitor have? go|went off", "monoxide",
+        not_next="bill bills safety alarm alarms detector detectors check checks test tests "
+                 "testing fitted",
     ),
-    # ---- HOMELESS_TONIGHT -----------------------------------------------------------------
+)
+
+HOMELESS_RULES: tuple[Rule, ...] = (
     _rule(
         "homeless_now", C.HOMELESS_TONIGHT,
-        "homeless tonight|today|now|right", "tonight homeless",
+        "homeless tonight|today|now|right",
         "i|we|me|us|family|son|daughter|he|she|they|children|mum|dad be|will? be? "
         "now|currently|still|literally|actually|officially|completely? homeless",
-        "i|we be? about|going to be homeless", "made|make|making|become|becoming|left|leave "
-        "me|us|them? homeless", "will be homeless", "facing homelessness",
-        "street homeless", "i homeless",
+        "about|go to be homeless", "made|make|making|become|becoming|left|leave "
+        "me|us|them? homeless", "will be homeless", "facing homelessness", "street homeless",
     ),
     _rule(
         "nowhere", C.HOMELESS_TONIGHT,
-        "nowhere|no where else? safe? to sleep|stay|go|live|kip", "nowhere|no where to go",
-        "no place to sleep|stay", "no roof over",
-        "sleep rough|ruff", "rough sleeping|sleeper",
-        "sleep in|on my|the|a car|park|van|tent|bench|streets|street|station|doorway",
-        "on the street tonight|now", "on the street", "out on the street",
-        "emergency|temporary housing|accommodation|shelter", "night shelter",
-        "no bed tonight",
+        "nowhere else? safe? to sleep|stay|go|live", "no where else? safe? to sleep|stay|go|live",
+        "have nowhere", "no place to sleep|stay", "no roof over", "no bed tonight",
+        "sleep rough|ruff", "rough sleep|sleeper",
+        "sleep|living|live|staying|stay|stuck in|on my|the|a car|park|van|tent|bench|street|"
+        "station|doorway", "on the street tonight|now|for|since", "out on the street",
+        "living on the street", "emergency housing|accommodation|shelter|bed", "night shelter",
+        "where can|do|will|shall i|we sleep|stay|go tonight", "somewhere to sleep|stay tonight",
+        "need a bed|room|roof tonight", "place to sleep|stay tonight",
+        not_next="to",
     ),
     _rule(
-        "kicked_out", C.HOMELESS_TONIGHT,
-        "kicked me|us|him|her|them? out", "put me|us out on",
-        not_next="of",
+        "kicked_out", C.HOMELESS_TONIGHT, "kicked me|us|him|her|them? out",
+        not_next="of", not_prev="it system site website portal app page chat form and",
+        unless=("CTX_DIGITAL",),
     ),
     _rule(
-        "kicked_out_home", C.HOMELESS_TONIGHT,
+        "out_of_home", C.HOMELESS_TONIGHT,
         f"kicked me|us? out of my|the|our|his|her? {_HOME}",
-        f"locked out of my|the|our? {_HOME}", "locked me|us out",
-        "changed|change the locks", "landlord have? changed|change the locks",
-        f"illegally evicted|illegal eviction", f"must|have to|got to leave the? {_HOME}? today|"
-        "tonight|now",
-        not_prev="i can",
+        f"locked out of my|the|our? {_HOME}",
+        "landlord|he|she|they|partner|husband|mum|dad locked me|us out",
+        "landlord|he|she|they|partner|husband have? changed|change the locks",
+        "illegally evicted", "illegal eviction",
+        f"must|have to leave the|my? {_HOME}? today|tonight",
+        f"told me|us to leave the|my? {_HOME}? today|tonight|now",
     ),
-    _rule("evicted_now", C.HOMELESS_TONIGHT, "evicted", "bailiffs|bailiff be here|outside",
-          needs=("CTX_NOW",)),
+    _rule("bailiffs_here", C.HOMELESS_TONIGHT, "bailiffs be here|outside|at"),
+    _rule("evicted_now", C.HOMELESS_TONIGHT, "evicted", needs=("CTX_NOW",)),
     _rule("evicted_past", C.HOMELESS_TONIGHT, "evicted", unless=("CTX_SOON", "CTX_NOW")),
-    # ---- UNSAFE_HOME ----------------------------------------------------------------------
+)
+
+UNSAFE_HOME_RULES: tuple[Rule, ...] = (
     _rule(
         "electrics", C.UNSAFE_HOME,
-        "spark", "exposed|bare|live wires|wiring|wire", "electric shock", "shock from",
-        "burning smell", "smell of|smell? burning", "smoke|smoking come|coming|pouring? out? "
-        "of|from the|my|a|our? electric? socket|plug|fuse|switch|meter|light|wall|sockets|"
-        "plugs|box|cooker|fusebox",
-        "fuse box|fusebox on fire|smoking|burning", "melting socket|plug",
+        "spark", "exposed|bare|live wires|wiring|wire", "electric shock",
+        "shock from the|a|my? light|switch|socket|plug|cooker|shower|tap|wall|kettle",
+        "melting smell", "smell of? melting",
+        "smoke|melting come|pouring? out? of|from the|my|a|our? electric? socket|plug|fuse|switch|"
+        "meter|light|wall|sockets|plugs|cooker|fusebox",
+        "socket|sockets|plug|plugs|fuse|fusebox|wires|wiring|switch|meter|box be? melting|spark|"
+        "hot|buzzing", "fuse box on fire", "fusebox on fire", "melting socket|plug",
         "total|complete electric loss|failure|outage|cut",
         "no electric at all|anywhere", f"no electric in|to the|my|our whole? {_HOME}|building",
-        "water in|into|near|on|through the|my? electric|electrics|light|lights|socket|sockets|"
-        "fuse|fusebox",
+        "water in|into|near|on|through the|my? electric|light|lights|socket|sockets|fuse|fusebox",
     ),
     _rule(
         "insecure", C.UNSAFE_HOME,
         "can not|unable to? lock|secure the|my|our? front|back? door|window|flat|house|home",
-        "will|can|do not lock|shut|close|secure", "door|window|lock|locks|entrance|frame be? "
-        "broken|smashed|kicked|bust|busted|forced|damaged|snapped|hanging",
-        "door|window|lock|locks|entrance have be broken|smashed|kicked|bust|busted|forced|"
-        "damaged", "door|window kicked|smashed|forced in|open|down",
-        "window|frame fell|fallen|come|came|falling out|in|off",
-        "anyone can walk|get in", "unable to lock", "not secure", "insecure",
+        "will|can|do not lock|shut|close|secure",
+        "door|window|lock|locks|entrance|frame be? broken|smashed|kicked|bust|busted|forced|"
+        "damaged|snapped",
+        "door|window|lock|locks|entrance have be broken|smashed|kicked|bust|busted|forced|damaged",
+        "door|window kicked|smashed|forced in|open|down",
+        "window|frame fallen|come|falling out|in|off", "anyone can walk|get in",
+        "not secure", "insecure",
         needs=("CTX_DOOR",),
+        not_prev="cupboard wardrobe shower cabinet oven car garage shed fridge kitchen gate bin "
+                 "padlock bike cycle store",
     ),
     _rule(
         "water_damage", C.UNSAFE_HOME,
-        "flooding", "burst pipe|pipes|main|tank", "pipe|pipes|tank|cylinder have? burst|bursted",
-        "water pouring|coming|leaking|gushing|pour|pours|comes|leaks|running|flowing|dripping|"
-        "pissing|flooding through|thru|from|into|in|down the|my|our? _? ceiling|roof|floor|wall|"
-        "walls|light|lights|socket|electric|fitting",
-        "water have? be pouring|coming|leaking|gushing|running|flowing|dripping through|thru|"
-        "from|into|in|down the|my|our? _? ceiling|roof|floor|wall|walls|light|lights|socket",
-        "water everywhere", "ceiling have? be? come|came|fallen|collapsed|caved|collapsing|falling "
-        "down|in", "ceiling collapse|collapsed|fell",
+        "flooding", "burst pipe|pipes|tank", "pipe|pipes|tank|cylinder have? burst|bursted",
+        "water pouring|come|leaking|gushing|pour|pours|leaks|running|flowing|dripping|pissing|"
+        "flooding through|from|into|in|down the|my|our? _? ceiling|roof|floor|wall|walls|light|"
+        "lights|socket|electric|fitting",
+        "water have? be pouring|come|leaking|gushing|running|flowing|dripping through|from|into|"
+        "in|down the|my|our? _? ceiling|roof|floor|wall|walls|light|lights|socket",
+        "pouring|gushing|cascading|streaming|flooding|pour|pours through|down|from the|my|our? "
+        "_? ceiling|roof|light|lights",
+        f"pouring|gushing|cascading|streaming into|through|in the|my|our? {_ROOM}",
+        "leak|leaking from upstairs|above", "leak from the flat|roof|ceiling above?",
+        "water everywhere", "ceiling have? be? come|fallen|collapsed|caved|collapsing|falling "
+        "down|in", "ceiling collapse|collapsed|fallen",
+        "ceiling|roof|wall be? about to collapse|fall|come", "ceiling|roof be? bulging|sagging",
         not_next="with by defence defences risk alert alerts warning warnings consultation "
-                 "insurance map maps scheme",
-        not_prev="street road roads streets high river",
+                 "insurance map maps scheme of underpass road roads street streets park field "
+                 "fields pitch tunnel subway lane path footpath pavement garden",
+        not_prev="street road roads streets high river the",
     ),
-    # ---- NO_HEATING_OR_WATER --------------------------------------------------------------
+)
+
+_HEAT_NOUNS = ("heating|boiler|radiator|heat", "hot water", "central heating")
+
+HEATING_RULES: tuple[Rule, ...] = (
     _rule(
         "no_heat", C.NO_HEATING_OR_WATER,
-        "no|without heating|heat|water", "no hot|running water", "no heating or|and hot? water",
-        "no hot water or|and heating", "not have|got any? heating|heat|water",
-        "have not have|got? any? heating|heat|hot|water", "heating|water be? off for|since",
-        "heating|water|gas have? be? cut|turned|switched off", "no water from|coming|out",
+        "no|without central? heating|heat|water", "no hot|running water",
+        "no heating or|and hot? water", "no hot water or|and heating",
+        "not have|got any? heating|heat|water", "have not have any? heating|heat|hot|water",
+        "heating|water be? off for|since", "heating|water|gas have? be? cut|turned|switched off",
+        "no water from|come|out", "no heating|heat or|and electric",
+        "no electric or|and heating|heat|gas", "taps not work|working",
         not_next="tank meter bill bills pressure cylinder repair repairs engineer booking "
                  "appointment form forms grant grants help rates softener company board",
     ),
     _rule(
         "heat_broken", C.NO_HEATING_OR_WATER,
-        f"{_HEAT}|hot water be|have|keep? {_BROKEN}", f"{_HEAT}|hot water be|have|keep? been? "
-        f"{_BROKEN}", f"{_HEAT}|hot water be|have|do not work|working|worked|on|come|coming",
-        f"{_HEAT}|hot water have? stopped working", f"{_HEAT} be|have? packed up|in",
-        f"no {_HEAT}", "heating be not",
+        *_each("{x} be|have|keep? " + _BROKEN, *_HEAT_NOUNS),
+        *_each("{x} be|have|keep? be " + _BROKEN, *_HEAT_NOUNS),
+        *_each("{x} be|have|do? not work|working|worked|on|come", *_HEAT_NOUNS),
+        *_each("{x} have? stopped working", *_HEAT_NOUNS),
+        *_each("{x} be|have? packed up|in", *_HEAT_NOUNS),
+        *_each("{x} go|keep off|out|down|cold", *_HEAT_NOUNS),
+        *_each("{x} be stone cold", *_HEAT_NOUNS),
+        "heating be not",
         needs=("CTX_VULNERABLE", "CTX_COLD"),
-        not_prev="library leisure centre hall office school pool gym church shop",
+        not_prev="library leisure centre center hall office school pool gym church shop",
     ),
     _rule(
         "freezing_home", C.NO_HEATING_OR_WATER,
-        f"{_HOME} be freezing|cold", "freezing cold", "we|i be freezing",
+        f"{_HOME} be freezing|cold", "we|i be freezing",
         needs=("CTX_VULNERABLE",),
+        not_next="the council rent rents",
     ),
-    # ---- NO_MONEY_FOR_ESSENTIALS ----------------------------------------------------------
-    _rule(
-        "no_money", C.NO_MONEY_FOR_ESSENTIALS,
-        f"no|not money|credit|funds for|to|left|left for to? buy|get|top|pay? up? for? "
-        f"{_ESSENTIALS}", f"no money to buy|get|feed|eat|heat|pay for", "no money left",
-        f"no {_ESSENTIALS} or|and gas|electric? credit", "no credit left|on|in",
-        "no gas|electric|emergency on|in|left on the|my meter", "no gas|electric credit",
-        "ran|run|running out of money|credit", "run out of gas|electric", "nothing left to|for",
-        "no food", "nothing to eat|feed", "nothing in the cupboards|fridge|house",
-        "have not eaten|ate", "not eaten|ate", "not eat for", "children|child|son|daughter "
-        "be? hungry|starving", "go|going|went hungry", "food bank|foodbank voucher|parcel",
-        negation_window=2,
-        needs=("CTX_MONEY",),
-    ),
+)
+
+NO_MONEY_RULES: tuple[Rule, ...] = (
     _rule(
         "cant_afford", C.NO_MONEY_FOR_ESSENTIALS,
-        f"no money for|to buy {_ESSENTIALS}", "no money for|to get my|the? " + _ESSENTIALS,
-        f"can not|unable to? afford|buy|get|pay for|top up {_ESSENTIALS}",
-        f"can not|unable to? afford|buy|get|pay for my|the|any|some|baby {_ESSENTIALS}",
+        f"no money|credit for my|the|any|some|baby? _? {_ESSENTIALS}",
+        f"no money|credit left for my|the|any? {_ESSENTIALS}", "no money left",
+        "no money to buy|get|pay|feed|eat|heat|top", "no money until",
+        f"not have any? money|cash for|to|left for? {_ESSENTIALS}",
+        f"not have any? money|cash for|to buy|get my|the|any|some|baby? _? {_ESSENTIALS}",
+        f"no {_ESSENTIALS} or|and gas|electric? credit",
+        "no gas|electric|emergency|credit on|in|left on? the|my meter",
+        "no gas|electric|emergency credit", "no credit left", "on emergency credit",
+        f"can not|unable to? afford|buy|get|top up? {_ESSENTIALS}",
+        f"can not|unable to? afford|buy|get|top up? my|the|any|some|baby {_ESSENTIALS}",
+        f"can not|unable to? pay for my|the|any|some|baby? {_ESSENTIALS}",
         "can not|unable to? afford to eat|heat|feed", "can not feed", "nothing to feed",
-        "no food in|for|at", "nothing to eat", "no gas|electric on|in|left on the|my meter",
-        "no gas|electric|emergency credit", "no credit on|in|left on the|my meter",
-        "children|child|son|daughter be? hungry|starving", "have not eaten|ate for|in|since",
-        "not eaten for|in|since",
+        "nothing to eat", "no food", "nothing in the cupboards|fridge|house",
+        "children|child|son|daughter be? hungry|starving",
+        "have not eaten|ate for|in|since", "not eaten|ate for|in|since",
+        "ran|run|running out of money", "food bank|foodbank voucher|parcel",
+        negation_window=2,
+        not_next="waste bin bins caddy caddies collection collections recycling liners hygiene "
+                 "van bank banks",
+    ),
+    _rule(
+        "no_money_benefit_stopped", C.NO_MONEY_FOR_ESSENTIALS,
+        "no money", "nothing left", "skint|penniless|destitute", "starving|hungry",
+        "food bank|foodbank", "only have £ _", "have £ _ left|to", "£ _ left",
+        "meter be? empty|on emergency", "run|ran out of credit",
+        needs=("CTX_STOPPED",),
         negation_window=2,
     ),
     _rule(
         "eviction_soon", C.NO_MONEY_FOR_ESSENTIALS,
-        "evicted", "evict", "eviction", "bailiffs|bailiff coming|come|booked",
-        "possession hearing|order|warrant", "court date", "section 21",
+        "evicted", "evict", "eviction", "bailiffs come|booked", "possession hearing|order|warrant",
+        "court date",
         needs=("CTX_SOON",),
     ),
     _rule(
         "eviction_benefit", C.NO_MONEY_FOR_ESSENTIALS,
-        "evict me|us", "going to evict", "will be evicted", "risk of eviction",
+        "evict me|us", "go to evict", "will be evicted", "risk of eviction",
         "facing eviction", "threatened with eviction", "possession hearing|warrant",
-        "eviction notice", "bailiffs|bailiff",
+        "eviction notice", "bailiffs",
         needs=("CTX_MONEY",),
     ),
-    # ---- MISSED_CARE_VISIT ----------------------------------------------------------------
+)
+
+MISSED_CARE_RULES: tuple[Rule, ...] = (
     _rule(
         "carer_no_show", C.MISSED_CARE_VISIT,
-        "carer|agency|carers have|be|do not come|came|turn|turned|show|showed|arrive|arrived|"
-        "attend|attended|be|here|send|sent|visit|visited|appear|appeared",
-        "carer|agency|carers have|be|do not yet? come|came|turn|turned|show|showed|arrive|"
-        "arrived|attend|been",
-        "care|support worker|workers|staff have|be|do not come|came|turn|turned|show|showed|"
-        "arrive|arrived|be", "care|support worker|workers no show|-show",
-        "carer|carers no show", "no carer|carers have? be? come|came|turn|turned|show|showed|"
-        "arrive|arrived|here|today|visit|visited|since",
-        "missed care|carer visit|visits|call|calls", "care|carer visit|visits|call|calls be|"
-        "have? be? missed|cancelled|canceled|not happen",
-        "missed visit|visits|calls", "carer|carers missed",
+        f"carer|agency have|be|do? not yet? {_ARRIVE}|send|sent",
+        f"care|support worker|workers|staff|company have|be|do? not yet? {_ARRIVE}",
+        "care|support worker|workers no -? show", "carer no -? show",
+        f"no carer have? be? {_ARRIVE}|today|since|yet",
+        "missed care|carer visit|visits|call|calls",
+        "care|carer visit|visits|call|calls be|have? be? missed|cancelled|canceled",
+        "carer missed", f"carer|agency|worker|workers|staff|care|company fail|failed to {_ARRIVE}",
         negation_window=0,
     ),
     _rule(
-        "nobody_came", C.MISSED_CARE_VISIT,
-        "nobody|no one have? come|came|turn|turned|arrived|be|visited|shown? up? to give|help|"
-        "get|wash|feed|dress|put|change|hoist|check|bathe|toilet",
-        "nobody|no one have? come|came|turn|turned|arrived|be|visited|shown? up? since|today|"
-        "this|all|yesterday",
-        "no one have? come|came|turn|turned|arrived|be|visited|shown? up? since|today|this|all|"
-        "yesterday",
-        negation_window=0,
-        needs=("CTX_CARE",),
+        "missed_visits", C.MISSED_CARE_VISIT,
+        "missed visit|visits|calls",
+        "visit|visits|call|calls|care have|be? be? missed|cancelled|canceled",
+        "visit|visits|call|calls|care have|do? not happen|happened",
+        f"nobody have? {_ARRIVE} up? to {_CARE_TASK}",
+        f"no one have? {_ARRIVE} up? to {_CARE_TASK}",
+        f"nobody _? _? _? have? {_ARRIVE}",
+        f"no one _? _? _? have? {_ARRIVE}",
+        needs=("CTX_CARE",), negation_window=0,
+        not_next="to",
     ),
     _rule(
-        "nobody_came_to_care", C.MISSED_CARE_VISIT,
-        "nobody|no one have? come|came|turn|turned|arrived|be|visited|shown? up? to give her|his|"
-        "him|my|mum|dad|their medication|meds|insulin|tablets",
-        negation_window=0,
+        "nobody_came_meds", C.MISSED_CARE_VISIT,
+        f"nobody|noone have? {_ARRIVE} up? to give|help",
+        f"no one have? {_ARRIVE} up? to give|help",
+        needs=("CTX_CARE",), negation_window=0,
     ),
-    # ---- GENERAL --------------------------------------------------------------------------
+)
+
+GENERAL_RULES: tuple[Rule, ...] = (
     _rule(
         "general", C.GENERAL,
-        "not breathing", "can not|cant|struggling to breathe|breath", "collapsed",
-        "unconscious|unresponsive", "having a seizure|fit|stroke|heart", "seizure",
-        "heart attack", "chest pain|pains", "have? had a fall", "fallen", "fell over|down",
+        "not breathing", "can not breathe|breath", "struggling to breathe|breath",
+        "difficulty breathing", "collapsed", "unconscious|unresponsive",
+        "having a seizure|fit|stroke|heart", "seizure", "heart attack", "chest pain|pains",
+        "have? had a fall", "fallen over|down|and|in", f"{_PERSON}|i have? fallen",
         "on fire", "fire in|at the|my|our? building|flat|block|house|kitchen|bin|bins|stairwell|"
-        "corridor|hallway|home", "smoke be? coming|pouring|filling|everywhere|in the",
-        "knife|gun|machete|weapon|weapons", "ambulance", "life threatening|-threatening",
-        "life or death", "trying to break|get in|into", "break|breaking into my|our|the? "
-        "flat|house|home", "stuck|trapped in the? lift", "lift be? stuck with|between",
-        "trapped", "swallowed bleach|pills|tablets|battery|batteries|poison|chemicals",
-        "bleeding heavily|badly|a lot", "drowning",
+        "corridor|hallway|home", "fire !", "there be a fire", "smoke be? come|pouring|filling|"
+        "everywhere", "smoke in the", "filling|filled|full with|of smoke",
+        "knife|gun|machete|weapon|weapons", "ambulance", "life -? threatening",
+        "life or death", "trying to break|get in|into my|the|our? flat|house|home|door|window",
+        "break|breaking into my|our|the? flat|house|home", "stuck|trapped in the? lift",
+        "lift be? stuck", "trapped", "bleeding heavily|badly|a lot", "be bleeding",
+        "swallowed bleach|pills|tablets|battery|batteries|poison|chemicals",
+        "been stabbed", "stabbed", "explosion",
         not_next="behind out off through alarm alarms safety door doors test testing drill "
                  "escape risk exit",
-        not_prev="what fire",
+        not_prev="what fire website site system portal server page network",
     ),
+)
+
+RULES: tuple[Rule, ...] = (
+    CONTEXT_RULES + VETO_RULES + SELF_HARM_RULES + SAFEGUARDING_RULES + DOMESTIC_ABUSE_RULES
+    + GAS_RULES + HOMELESS_RULES + UNSAFE_HOME_RULES + HEATING_RULES + NO_MONEY_RULES
+    + MISSED_CARE_RULES + GENERAL_RULES
 )
 
 _CLAUSE_BREAKS = frozenset({"but", "and", "so", "because", "cos", "coz", "then", "though",
                             "however", "although", "while", "whereas", "or"})
-_NEGATORS = frozenset({"not", "no", "nobody", "none", "noone", "without", "neither", "nor"})
+_NEGATORS = frozenset({"not", "no", "nobody", "none", "without", "neither", "nor"})
 _PSEUDO_NEGATION_NEXT = frozenset({"only", "just", "sure", "stop", "know", "matter", "even",
-                                   "think", "want", "able", "anymore", "longer", "one"})
-_AGE = re.compile(r"^(6[5-9]|[7-9]\d|10\d|110)$")
+                                   "think", "able", "longer"})
+_AGE_REGEX = r"^(6[5-9]|[7-9]\d|10\d|110)$"
 
 
-def _pattern(spec: str) -> list[dict]:
-    """Translate one DSL string into a spaCy Matcher token pattern."""
-    tokens: list[dict] = []
-    for part in spec.split():
-        optional = part.endswith("?") and len(part) > 1
-        part = part[:-1] if optional else part
-        if part == "_":
-            token: dict = {}
-        elif part == "#age":
-            token = {"TEXT": {"REGEX": _AGE.pattern}}
-        else:
-            words = sorted({canonical(w.lower()) for w in part.split("|")})
-            token = {"NORM": words[0]} if len(words) == 1 else {"NORM": {"IN": words}}
-        if optional:
-            token["OP"] = "?"
-        tokens.append(token)
-    return tokens
+def _token_pattern(part: str) -> dict:
+    optional = part.endswith("?") and len(part) > 1
+    part = part[:-1] if optional else part
+    if part == "_":
+        token: dict = {}
+    elif part == "#age":
+        token = {"TEXT": {"REGEX": _AGE_REGEX}}
+    else:
+        words = sorted({canonical(word.lower()) for word in part.split("|")})
+        token = {"NORM": words[0]} if len(words) == 1 else {"NORM": {"IN": words}}
+    if optional:
+        token["OP"] = "?"
+    return token
+
+
+def compile_pattern(spec: str) -> list[dict]:
+    """Translate one pattern string into a spaCy Matcher token pattern."""
+    return [_token_pattern(part) for part in spec.split()]
 
 
 class _Engine:
-    """The blank spaCy pipeline, its matcher and the rule table, built once."""
+    """The blank spaCy pipeline, its matcher and the rule table, built once per process."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
+        import spacy  # imported here: spaCy pulls in heavy deps that advice-only users skip
+        from spacy.language import Language
+        from spacy.matcher import Matcher
+
+        if not Language.has_factory("council_triage_normaliser"):
+            Language.component("council_triage_normaliser", func=_normalise)
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("council_triage_normaliser")
         self.matcher = Matcher(self.nlp.vocab)
         self.rules: dict[str, Rule] = {}
         for rule in rules:
             self.rules[rule.key] = rule
-            self.matcher.add(rule.key, [_pattern(spec) for spec in rule.patterns])
-        for word in set(_LOOKUP.values()):
+            self.matcher.add(rule.key, [compile_pattern(spec) for spec in rule.patterns])
+        for word in set(_LOOKUP.values()) | {"be"}:
             self.nlp.vocab.strings.add(word)
 
-    def matches(self, text: str) -> list[tuple[Rule, Span]]:
+    def candidates(self, text: str) -> list[tuple[Rule, Span]]:
+        """Category matches that pass their context, veto and negation checks."""
         doc = self.nlp(text)
-        found = [(self.rules[self.nlp.vocab.strings[key]], doc[s:e])
-                 for key, s, e in self.matcher(doc)]
+        strings = self.nlp.vocab.strings
+        found = [(self.rules[strings[key]], doc[start:end])
+                 for key, start, end in self.matcher(doc)]
         contexts = {rule.key for rule, _ in found if rule.category is None}
-        return [(rule, span) for rule, span in found
-                if rule.category is not None and _applies(rule, span, contexts)]
+        vetoes = [span for rule, span in found if rule.key == "VETO"]
+        return [
+            (rule, span)
+            for rule, span in found
+            if rule.category is not None
+            and _applies(rule, span, contexts)
+            and not any(span.start < veto.end and veto.start < span.end for veto in vetoes)
+        ]
 
 
 def _applies(rule: Rule, span: Span, contexts: set[str]) -> bool:
@@ -761,21 +912,17 @@ def _negated(span: Span, window: int) -> bool:
         if token.is_punct or token.norm_ in _CLAUSE_BREAKS:
             return False
         if token.norm_ in _NEGATORS:
-            following = doc[i + 1].norm_ if i + 1 < len(doc) else ""
-            return following not in _PSEUDO_NEGATION_NEXT or token.norm_ == "no"
+            following = doc[i + 1].norm_
+            return token.norm_ == "no" or following not in _PSEUDO_NEGATION_NEXT
     return False
 
 
 def _keep_longest(found: list[tuple[Rule, Span]]) -> list[tuple[Rule, Span]]:
     """Drop a match that overlaps a strictly longer one ("no electric on the meter" wins)."""
-    ordered = sorted(found, key=lambda item: len(item[1]), reverse=True)
     kept: list[tuple[Rule, Span]] = []
-    for rule, span in ordered:
-        overlaps_longer = any(
-            span.start < other.end and other.start < span.end and len(other) > len(span)
-            for _, other in kept
-        )
-        if not overlaps_longer:
+    for rule, span in sorted(found, key=lambda item: len(item[1]), reverse=True):
+        if not any(span.start < other.end and other.start < span.end and len(other) > len(span)
+                   for _, other in kept):
             kept.append((rule, span))
     return kept
 
@@ -793,16 +940,24 @@ def _get_engine() -> _Engine:
     return _engine
 
 
+def warm_up() -> None:
+    """Build the matcher now (server start) rather than on the first resident's message."""
+    _get_engine()
+
+
 def detect_risk(text: str) -> RiskMatch | None:
     """The most serious urgent category the text shows, or None when nothing urgent is seen."""
     if not text or not text.strip():
         return None
-    found = _keep_longest(_get_engine().matches(text))
-    if not found:
-        return None
-    rule, span = min(found, key=lambda item: (_RANK[item[0].category], item[1].start))
-    assert rule.category is not None
-    return RiskMatch(category=rule.category, phrase=span.text)
+    found = _keep_longest(_get_engine().candidates(text))
+    best: tuple[int, int, UrgentCategory, str] | None = None
+    for rule, span in found:
+        if rule.category is None:
+            continue
+        key = (_RANK[rule.category], span.start, rule.category, span.text)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    return None if best is None else RiskMatch(category=best[2], phrase=best[3])
 
 
 # --------------------------------------------------------------------------------------------

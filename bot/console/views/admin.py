@@ -31,6 +31,7 @@ bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 bp.before_request(require_supervisor)
 
 UPDATE_KINDS = ("general", "data")
+AUDIT_PAGE = 100
 LIMITS = {"affected": 1000, "workaround": 1000, "expected_restoration": 120,
           "title": 200, "body": 4000}
 
@@ -176,8 +177,8 @@ def audit_log() -> str:
     target = request.args.get("target", "").strip()[:200]
     before = request.args.get("before", "")
     with _db() as session:
-        rows = audit.entries(session, actor=actor, target=target,
+        rows = audit.entries(session, actor=actor, target=target, limit=AUDIT_PAGE,
                              before_id=int(before) if before.isdigit() else None)
-    older = rows[-1].id if len(rows) == 100 else None
+    older = rows[-1].id if len(rows) == AUDIT_PAGE else None
     return render_template("staff/audit.html", rows=rows, actor=actor, target=target,
                            older=older)

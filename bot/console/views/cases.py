@@ -21,16 +21,16 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.wrappers import Response
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from bot.console import audit
 from bot.console.casework import CaseDesk, CaseNotFound, Notice, find_case, live_with
 from bot.console.rasa_api import RasaClient, RasaUnavailable
 from bot.console.transcript import Transcript, from_tracker
 from bot.console.worklist import sla_state
-from bot.db.models import CASE_STATUSES, Council, Service, utcnow
 from bot.db.engine import session_scope
+from bot.db.models import CASE_STATUSES, Council, Service, utcnow
 
 bp = Blueprint("cases", __name__, url_prefix="/staff")
 FEED_AUDIT_WINDOW = timedelta(minutes=10)

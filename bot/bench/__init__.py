@@ -1,0 +1,1 @@
+"""Benchmarks the lead runs with `make bench`: quality and speed of the bot's parts."""

@@ -1,0 +1,65 @@
+"""`bot staff add|list|disable`: staff accounts for the console, without needing the console.
+
+The first supervisor has to come from here. Passwords are never taken as an argument (they
+would land in shell history and `ps`): they are prompted for twice, or read from stdin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from bot.console.accounts import create_staff, list_staff, set_active
+from bot.db.engine import session_scope
+from bot.db.models import STAFF_ROLES
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("staff", help="staff console accounts")
+    actions = parser.add_subparsers(dest="staff_action", required=True)
+    add = actions.add_parser("add", help="create a staff account")
+    add.add_argument("username")
+    add.add_argument("--role", choices=STAFF_ROLES, required=True)
+    add.add_argument("--name", default="", help="full name shown in the console")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    add.set_defaults(handler=_add)
+    ls = actions.add_parser("list", help="list staff accounts")
+    ls.set_defaults(handler=_list)
+    disable = actions.add_parser("disable", help="stop an account from signing in")
+    disable.add_argument("username")
+    disable.set_defaults(handler=_disable)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise ValueError("the two passwords are different")
+    return first
+
+
+def _add(args: argparse.Namespace) -> int:
+    password = _read_password(args.password_stdin)
+    with session_scope() as session:
+        user = create_staff(session, args.username, password, args.role, args.name)
+    print(f"added {user.username} ({user.role})")
+    return 0
+
+
+def _list(_args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        users = list_staff(session)
+    for user in users:
+        state = "active" if user.active else "disabled"
+        print(f"{user.username:24} {user.role:11} {state:9} {user.display_name}")
+    return 0
+
+
+def _disable(args: argparse.Namespace) -> int:
+    with session_scope() as session:
+        user = set_active(session, args.username, False)
+    print(f"disabled {user.username}")
+    return 0

@@ -1,0 +1,610 @@
+"""Find and mask personal data in what residents type, before anything stores or logs it.
+
+Why: during the incident, residents worried that their data was stolen type the very details
+they fear for (card numbers, bank details, NI numbers) into the bot. Rasa would keep them
+verbatim in the tracker store and in debug logs. This module is the one place that decides what
+counts as personal data; the tracker store, the log filter and the purge all call it.
+
+How: a spaCy pipeline built from `spacy.blank("en")` (no model download), rule-based only:
+  1. the tokenizer, with extra infixes so "dob:12/03/85" or "acc12345678" split into words;
+  2. `council_pii_cues`: a Matcher that finds context words ("sort code", "dob", "passport");
+  3. `council_pii_values`: regular expressions over the text find the values (the tokenizer
+     splits card and phone numbers unpredictably), each checked by a validator - Luhn for
+     cards, mod-97 for IBANs, the NI prefix rules, the phone and postcode normalisers of
+     `bot.services.contact` - and, for the ambiguous kinds, by a cue word near them.
+Results land in `doc._.pii` (exact character spans) and `doc.spans["pii"]` (token spans).
+A regex pre-check skips spaCy for text that cannot hold any of the kinds (no digit, no "@").
+
+Decisions about look-alikes (documented because they are choices, not facts):
+- Phone: UK mobile (07) and geographic (01, 02) numbers, any spacing, +44 / 0044 / (0).
+  Non-geographic 03/08/09 numbers and short codes (999, 111, 101, 159, 7726, 116 123) are
+  organisations' helplines that residents quote; they are not personal data and are kept.
+- Card: 13-19 digits passing Luhn with an issuer first digit 2-6; after a card cue ("card",
+  "debit", "long number") any 13-19 digits, because a mistyped card number still leaks it.
+  Expiry (MM/YY) and CVV (3-4 digits) are masked after a card or their own cue word.
+- Bank: sort codes and account numbers need a banking cue ("sort code", "bank", "building
+  society") nearer than a council cue; "council tax account number 12345678" is a council
+  reference, not bank details. IBANs (mod-97 checked) need no cue.
+- NI: valid prefixes only (no D F I Q U V first, no D F I O Q U V second, not BG GB KN NK NT
+  TN ZZ), any spacing, any case; without its suffix letter only after an NI cue.
+- Postcode: full postcodes with a real postcode area always. An outward code alone ("sw6")
+  only after "postcode"/"post code" or a living cue ("I live in", "based in", "moved to"), or
+  when it is the whole message (a reply to "what is your postcode?"). So bus routes (the 52,
+  N207) and motorways are kept.
+- DOB: a date within a few words of "dob", "d.o.b", "date of birth", "born", "birthday".
+  A year alone ("born in 1985") is kept. Passport and other licence numbers need a cue; the
+  16-character UK driving licence format is distinctive enough to be masked without one.
+- Not detected: names and street addresses (no NER model); numbers spelled out in words.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.services.contact import EMAIL, normalise_postcode, normalise_uk_phone
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+CARD = "CARD"
+CVV = "CVV"
+EXPIRY = "EXPIRY"
+BANK = "BANK"
+NI = "NI"
+PHONE = "PHONE"
+EMAIL_TYPE = "EMAIL"
+POSTCODE = "POSTCODE"
+DOB = "DOB"
+PASSPORT = "PASSPORT"
+LICENCE = "LICENCE"
+PII_TYPES = (CARD, CVV, EXPIRY, BANK, NI, PHONE, EMAIL_TYPE, POSTCODE, DOB, PASSPORT, LICENCE)
+FINANCIAL_OR_NI = frozenset({CARD, CVV, EXPIRY, BANK, NI})
+# Ties between overlapping candidates of the same length go to the earlier type here.
+_PRIORITY = {kind: rank for rank, kind in enumerate(
+    (EMAIL_TYPE, CARD, NI, LICENCE, PHONE, POSTCODE, DOB, PASSPORT, BANK, EXPIRY, CVV)
+)}
+
+
+def mask(kind: str) -> str:
+    """The text that replaces a value of `kind`, e.g. "[PHONE]"."""
+    return f"[{kind}]"
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """One piece of personal data: its kind and where it is in the text."""
+
+    type: str
+    start: int
+    end: int
+    text: str
+
+
+# --- the cheap pre-check -------------------------------------------------------------------
+
+# Every kind needs a digit next to a digit or a letter, or an "@" / "dot" for e-mail.
+_MAYBE_PII = re.compile(r"@|\d\D{0,3}\d|[A-Za-z]\d|\bdot\b|[(\[]at[)\]]", re.IGNORECASE)
+
+
+def might_contain_pii(text: str) -> bool:
+    """False when `text` certainly holds none of the kinds (fast path, about 1 µs)."""
+    return bool(text) and _MAYBE_PII.search(text) is not None
+
+
+# --- cue words (spaCy Matcher) -------------------------------------------------------------
+
+CUE_PHRASES: dict[str, tuple[str, ...]] = {
+    "card": ("card", "cards", "card number", "card no", "long number", "debit", "credit",
+             "visa", "mastercard", "master card", "amex", "maestro"),
+    "expiry": ("exp", "exp.", "expiry", "expiry date", "expires", "expiring", "expiration",
+               "valid thru", "valid through", "valid until", "valid to", "end date"),
+    "cvv": ("cvv", "cvv2", "cvc", "cvc2", "csc", "security code", "security number",
+            "security no", "3 digits", "three digits", "3 digit code", "three digit code",
+            "digits on the back", "number on the back", "code on the back"),
+    "bank": ("sort code", "sortcode", "sort-code", "s/c", "sort", "bank", "banks", "bank's",
+             "building society", "iban", "bacs", "bank account", "bank details", "natwest",
+             "barclays", "lloyds", "hsbc", "santander", "nationwide", "monzo", "halifax"),
+    "council": ("council tax", "ctax", "c/tax", "c tax", "rent", "business rates", "reference",
+                "ref", "claim", "benefit", "benefits", "case", "library", "pcn", "permit",
+                "parking", "planning", "application", "invoice", "order", "tracking"),
+    "ni": ("ni", "n.i", "n.i.", "n i", "nino", "national insurance", "nat ins", "nat. ins",
+           "insurance number", "insurance no"),
+    "dob": ("dob", "d.o.b", "d.o.b.", "d o b", "date of birth", "birth date", "birthdate",
+            "born", "birthday", "b'day", "bday"),
+    "postcode": ("postcode", "post code", "postcodes", "postal code", "p/code", "p/c", "pcode",
+                 "zip code", "postcode is", "post-code"),
+    "place": ("live in", "living in", "lives in", "lived in", "based in", "moved to",
+              "move to", "i'm in", "im in", "i am in", "we're in", "we are in", "resident in",
+              "area is", "address is in", "from", "live at"),
+    "passport": ("passport", "passport number", "passport no"),
+    "licence": ("licence", "license", "driving licence", "driving license", "dl", "dvla",
+                "driver's licence", "drivers licence", "driver licence", "driver's license"),
+}
+_EXTRA_INFIXES = (r"[:=]", r"(?<=[A-Za-z])(?=\d)", r"(?<=[A-Za-z])-(?=\d)")
+
+Cues = dict[str, list[tuple[int, int]]]
+
+
+class CueMatcher:
+    """spaCy component: marks context words as `doc.spans["pii_cues"]`."""
+
+    def __init__(self, nlp: Language) -> None:
+        from spacy.matcher import Matcher
+
+        self.matcher = Matcher(nlp.vocab)
+        for label, phrases in CUE_PHRASES.items():
+            patterns = [[{"LOWER": token.lower_} for token in nlp.make_doc(phrase)]
+                        for phrase in phrases]
+            self.matcher.add(label, patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans["pii_cues"] = self.matcher(doc, as_spans=True)
+        return doc
+
+
+def _cue_offsets(doc: Doc) -> Cues:
+    cues: Cues = {}
+    for span in doc.spans["pii_cues"]:
+        cues.setdefault(span.label_, []).append((span.start_char, span.end_char))
+    return cues
+
+
+def _cue_before(cues: Cues, label: str, pos: int, window: int) -> bool:
+    """A `label` cue starts before `pos` and ends at most `window` characters before it."""
+    return any(start < pos and pos - end <= window for start, end in cues.get(label, ()))
+
+
+def _cue_after(cues: Cues, label: str, pos: int, window: int) -> bool:
+    return any(start >= pos and start - pos <= window for start, _ in cues.get(label, ()))
+
+
+def _nearest_cue_before(cues: Cues, labels: Iterable[str], pos: int, window: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for label in labels:
+        for start, end in cues.get(label, ()):
+            if start < pos and pos - end <= window and (best is None or end > best[0]):
+                best = (end, label)
+    return best[1] if best else None
+
+
+# --- validators ----------------------------------------------------------------------------
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def iban_ok(compact: str) -> bool:
+    rearranged = compact[4:] + compact[:4]
+    try:
+        number = int("".join(str(int(char, 36)) for char in rearranged))
+    except ValueError:
+        return False
+    return number % 97 == 1
+
+
+_NI_BAD_FIRST = set("DFIQUV")
+_NI_BAD_SECOND = set("DFIOQUV")
+_NI_BAD_PAIRS = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
+
+
+def ni_prefix_ok(prefix: str) -> bool:
+    first, second = prefix.upper()
+    return (first not in _NI_BAD_FIRST and second not in _NI_BAD_SECOND
+            and prefix.upper() not in _NI_BAD_PAIRS)
+
+
+POSTCODE_AREAS = frozenset("""
+AB AL B BA BB BD BF BH BL BN BR BS BT BX CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT
+DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE
+LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM
+SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+""".split())
+_OUTWARD_SHAPE = re.compile(r"([A-Z]{1,2})(?:\d{1,2}|\d[A-Z])")
+_INWARD_LETTERS = set("ABDEFGHJLNPQRSTUWXYZ")
+_ORDINAL = re.compile(r"1ST|2ND|3RD|[4-9]TH")
+
+
+def outward_ok(outward: str) -> bool:
+    match = _OUTWARD_SHAPE.fullmatch(outward.upper())
+    return bool(match) and match.group(1) in POSTCODE_AREAS
+
+
+def personal_phone(raw: str) -> bool:
+    """A valid UK mobile or geographic number (not a 03/08/09 helpline)."""
+    e164 = normalise_uk_phone(raw)
+    return e164 is not None and e164[3] in "127"
+
+
+# --- value finders -------------------------------------------------------------------------
+
+_SEP = r"[ \-]"
+_CARD_RUN = re.compile(r"(?<![\d.,])\d(?:[ \-]{0,2}\d){11,22}(?![\d.,]\d)")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(\s?0\s?\)\s?)?|44(?=7\d{9}\b)|\(?0)"
+    r"(?:[\s().\-]{0,3}\d){9,10}(?!\d)"
+)
+_EMAIL_SPACED = re.compile(
+    r"\b[A-Za-z0-9._%+'-]+\s?(?:@|\(at\)|\[at\])\s?[A-Za-z0-9-]+"
+    r"(?:\s?(?:\.|\(dot\)|\[dot\])\s?[A-Za-z0-9-]+)*\s?(?:\.|\(dot\)|\[dot\])\s?[A-Za-z]{2,}\b"
+)
+_EMAIL_WORDS = re.compile(
+    r"\b[A-Za-z0-9._%+-]+\s+at\s+[A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)*"
+    r"\s+dot\s+(?:com|org|net|uk|co\s+dot\s+uk|org\s+dot\s+uk|gov\s+dot\s+uk|ac\s+dot\s+uk)\b",
+    re.IGNORECASE,
+)
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+IBAN_LENGTHS = {
+    "GB": 22, "IE": 22, "DE": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "BE": 16, "PT": 25,
+    "PL": 28, "RO": 24, "LT": 20, "LV": 21, "CH": 21, "AT": 20, "SE": 24, "DK": 18, "NO": 15,
+    "FI": 18, "BG": 22, "GR": 27, "HU": 28, "CZ": 24, "SK": 24, "HR": 21, "SI": 19, "EE": 20,
+    "LU": 20, "CY": 28, "MT": 31, "IS": 26, "TR": 26, "GI": 23, "IM": 22, "JE": 22, "GG": 22,
+}
+_SORT_CODE = re.compile(r"(?<![\d\-/.:])(\d{2})([ \-.]?)(\d{2})\2(\d{2})(?![\d\-/.:])")
+_ACCOUNT = re.compile(r"(?<![\d\-/.:£$])(?:\d{4}[ \-]\d{4}|\d{7,8})(?![\d\-/.:])")
+_NI_NUMBER = re.compile(
+    rf"(?<![A-Za-z0-9])([A-Za-z]){_SEP}?([A-Za-z])((?:{_SEP}{{0,2}}\d){{6}})"
+    rf"(?:{_SEP}{{0,2}}([A-Da-d]))?(?![A-Za-z0-9])"
+)
+_POSTCODE_FULL = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?)[ \-]{0,2}(\d[A-Za-z]{2})(?![A-Za-z0-9])"
+)
+_OUTWARD = re.compile(r"(?<![A-Za-z0-9£$#/\-])[A-Za-z]{1,2}\d[A-Za-z\d]?(?![A-Za-z0-9/\-])")
+_OUTWARD_ONLY_MESSAGE = re.compile(
+    r"\s*(?:(?:it'?s|it is|my postcode is|postcode|postcode is|in)\s+)?"
+    r"([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*[.!]?\s*", re.IGNORECASE,
+)
+_FLOOR_AFTER = re.compile(r"\s*(?:floor|fl\b)", re.IGNORECASE)
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DATE = re.compile(
+    r"(?<![\d/.])(?<!\d-)(?:"
+    r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}"
+    r"|\d{1,2} \d{1,2} (?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
+    r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?,?\s+(?:19|20)?\d{{2}}"
+    rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
+    r")(?![\d/])",
+    re.IGNORECASE,
+)
+_EXPIRY = re.compile(
+    rf"(?<![\d/.])(?<!\d-)(?:(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{{2}}|{_MONTHS}\.?\s+(?:20)?\d{{2}})"
+    r"(?![\d/.])",
+    re.IGNORECASE,
+)
+_EXPIRY_COMPACT = re.compile(r"(?<!\d)(?:0[1-9]|1[0-2])\d{2}(?!\d)")
+_CVV = re.compile(r"(?<![\d/.,:£$\-])\d{3,4}(?![\d/.,:%]|\s?(?:am|pm|a\.m|p\.m)\b)")
+_PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{0,2}\d(?: ?\d){5,8}[A-Za-z]?(?![A-Za-z0-9])")
+_LICENCE_UK = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z9]{5}) ?(\d{6}) ?([A-Za-z9]{2}\d[A-Za-z]{2})(?: ?\d{2})?"
+    r"(?![A-Za-z0-9])"
+)
+_LICENCE_OTHER = re.compile(
+    r"(?<![A-Za-z0-9])(?=(?:[A-Za-z ]*\d){5})[A-Za-z0-9](?: ?[A-Za-z0-9]){7,17}(?![A-Za-z0-9])"
+)
+
+
+def _span(kind: str, text: str, start: int, end: int) -> PiiSpan:
+    return PiiSpan(kind, start, end, text[start:end])
+
+
+def _emails(text: str) -> Iterator[PiiSpan]:
+    for pattern in (EMAIL, _EMAIL_SPACED, _EMAIL_WORDS):
+        for match in pattern.finditer(text):
+            yield _span(EMAIL_TYPE, text, match.start(), match.end())
+
+
+def _phone_end(text: str, start: int, end: int) -> int | None:
+    """End of a personal phone number in text[start:end], dropping one trailing digit if needed."""
+    if personal_phone(text[start:end]):
+        return end
+    shorter = end - 1
+    while shorter > start and not text[shorter - 1].isdigit():
+        shorter -= 1
+    if shorter > start and personal_phone(text[start:shorter]):
+        return shorter
+    return None
+
+
+def _phones(text: str) -> Iterator[PiiSpan]:
+    for match in _PHONE.finditer(text):
+        end = _phone_end(text, match.start(), match.end())
+        if end is not None:
+            yield _span(PHONE, text, match.start(), end)
+
+
+def _digit_groups(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start() + start, m.end() + start) for m in re.finditer(r"\d+", text[start:end])]
+
+
+def _card_in_run(text: str, groups: list[tuple[int, int]], cued: bool) -> PiiSpan | None:
+    """The best card number made of consecutive digit groups of one run."""
+    lenient: PiiSpan | None = None
+    for first in range(len(groups)):
+        for last in range(len(groups) - 1, first - 1, -1):
+            start, end = groups[first][0], groups[last][1]
+            digits = re.sub(r"\D", "", text[start:end])
+            if not 13 <= len(digits) <= 19:
+                continue
+            if luhn_ok(digits) and digits[0] in "23456":
+                return _span(CARD, text, start, end)
+            if cued and first == 0 and (lenient is None or len(digits) == 16):
+                lenient = _span(CARD, text, start, end)
+    return lenient
+
+
+def _cards(text: str, cues: Cues) -> Iterator[PiiSpan]:
+    for match in _CARD_RUN.finditer(text):
+        groups = _digit_groups(text, match.start(), match.end())
+        cued = _cue_before(cues, "card", match.start(), 40)
+        card = _card_in_run(text, groups, cued)
+        if card:
+            yield card
+
+
+def _near_after(spans: Iterable[PiiSpan], kinds: set[str], pos: int, window: int) -> bool:
+    return any(span.type in kinds and 0 <= pos - span.end <= window for span in spans)
+
+
+def _expiries(text: str, cues: Cues, cards: list[PiiSpan]) -> Iterator[PiiSpan]:
+    for match in _EXPIRY.finditer(text):
+        if _cue_before(cues, "expiry", match.start(), 15) or _near_after(
+            cards, {CARD}, match.start(), 30
+        ):
+            yield _span(EXPIRY, text, match.start(), match.end())
+    for match in _EXPIRY_COMPACT.finditer(text):
+        if _cue_before(cues, "expiry", match.start(), 6):
+            yield _span(EXPIRY, text, match.start(), match.end())
+
+
+def _cvvs(text: str, cues: Cues, card_data: list[PiiSpan]) -> Iterator[PiiSpan]:
+    for match in _CVV.finditer(text):
+        if _cue_before(cues, "cvv", match.start(), 20) or _near_after(
+            card_data, {CARD, EXPIRY}, match.start(), 20
+        ):
+            yield _span(CVV, text, match.start(), match.end())
+
+
+def _ibans(text: str) -> Iterator[PiiSpan]:
+    for match in _IBAN_START.finditer(text):
+        length = IBAN_LENGTHS.get(match.group(0)[:2].upper())
+        end = _iban_end(text, match.start(), length) if length else None
+        if end is not None:
+            yield _span(BANK, text, match.start(), end)
+
+
+def _iban_end(text: str, start: int, length: int) -> int | None:
+    chars: list[str] = []
+    index = end = start
+    while index < len(text) and len(chars) < length:
+        char = text[index]
+        if char.isalnum() and char.isascii():
+            chars.append(char.upper())
+            index += 1
+            end = index
+        elif char in " -" and index + 1 < len(text) and text[index + 1].isalnum():
+            index += 1
+        else:
+            break
+    if len(chars) != length or (end < len(text) and text[end].isalnum()):
+        return None
+    return end if iban_ok("".join(chars)) else None
+
+
+def _sort_codes(text: str, cues: Cues) -> Iterator[PiiSpan]:
+    for match in _SORT_CODE.finditer(text):
+        if _cue_before(cues, "bank", match.start(), 30) or _cue_after(
+            cues, "bank", match.end(), 12
+        ):
+            yield _span(BANK, text, match.start(), match.end())
+
+
+def _accounts(text: str, cues: Cues, sort_codes: list[PiiSpan]) -> Iterator[PiiSpan]:
+    for match in _ACCOUNT.finditer(text):
+        nearest = _nearest_cue_before(cues, ("bank", "council"), match.start(), 45)
+        near_sort_code = any(
+            abs(match.start() - code.end) <= 40 or abs(code.start - match.end()) <= 40
+            for code in sort_codes
+        )
+        if nearest == "bank" or (nearest is None and near_sort_code):
+            yield _span(BANK, text, match.start(), match.end())
+
+
+def _ni_numbers(text: str, cues: Cues) -> Iterator[PiiSpan]:
+    for match in _NI_NUMBER.finditer(text):
+        if not ni_prefix_ok(match.group(1) + match.group(2)):
+            continue
+        if match.group(4) or _cue_before(cues, "ni", match.start(), 25):
+            yield _span(NI, text, match.start(), match.end())
+
+
+def _full_postcodes(text: str) -> Iterator[PiiSpan]:
+    for match in _POSTCODE_FULL.finditer(text):
+        outward, inward = match.group(1).upper(), match.group(2).upper()
+        if normalise_postcode(outward + inward) is None or not outward_ok(outward):
+            continue
+        if not set(inward[1:]) <= _INWARD_LETTERS:
+            continue
+        if _ORDINAL.fullmatch(inward) and _FLOOR_AFTER.match(text, match.end()):
+            continue
+        yield _span(POSTCODE, text, match.start(), match.end())
+
+
+def _outward_postcodes(text: str, cues: Cues) -> Iterator[PiiSpan]:
+    whole = _OUTWARD_ONLY_MESSAGE.fullmatch(text)
+    if whole and outward_ok(whole.group(1)):
+        yield _span(POSTCODE, text, whole.start(1), whole.end(1))
+        return
+    for match in _OUTWARD.finditer(text):
+        if not outward_ok(match.group(0)):
+            continue
+        if _cue_before(cues, "postcode", match.start(), 20) or _cue_before(
+            cues, "place", match.start(), 2
+        ):
+            yield _span(POSTCODE, text, match.start(), match.end())
+
+
+def _dates_of_birth(text: str, cues: Cues) -> Iterator[PiiSpan]:
+    for match in _DATE.finditer(text):
+        if _cue_before(cues, "dob", match.start(), 25) or _cue_after(
+            cues, "dob", match.end(), 12
+        ):
+            yield _span(DOB, text, match.start(), match.end())
+
+
+def _passports(text: str, cues: Cues) -> Iterator[PiiSpan]:
+    for match in _PASSPORT.finditer(text):
+        if _cue_before(cues, "passport", match.start(), 30):
+            yield _span(PASSPORT, text, match.start(), match.end())
+
+
+def _licences(text: str, cues: Cues) -> Iterator[PiiSpan]:
+    for match in _LICENCE_UK.finditer(text):
+        month = int(match.group(2)[1:3])
+        if any(c.isalpha() for c in match.group(1)) and (1 <= month <= 12 or 51 <= month <= 62):
+            yield _span(LICENCE, text, match.start(), match.end())
+    for match in _LICENCE_OTHER.finditer(text):
+        if _cue_before(cues, "licence", match.start(), 30):
+            yield _span(LICENCE, text, match.start(), match.end())
+
+
+def detect(text: str, cues: Cues) -> list[PiiSpan]:
+    """Every validated candidate, overlapping ones resolved: longest first, then by type."""
+    cards = list(_cards(text, cues))
+    expiries = list(_expiries(text, cues, cards))
+    sort_codes = list(_sort_codes(text, cues))
+    candidates = [
+        *cards, *expiries, *_cvvs(text, cues, cards + expiries),
+        *_emails(text), *_phones(text), *_ibans(text), *sort_codes,
+        *_accounts(text, cues, sort_codes), *_ni_numbers(text, cues), *_full_postcodes(text),
+        *_outward_postcodes(text, cues), *_dates_of_birth(text, cues), *_passports(text, cues),
+        *_licences(text, cues),
+    ]
+    return _resolve_overlaps(candidates)
+
+
+def _resolve_overlaps(candidates: list[PiiSpan]) -> list[PiiSpan]:
+    chosen: list[PiiSpan] = []
+    for span in sorted(candidates, key=lambda s: (s.start - s.end, _PRIORITY[s.type], s.start)):
+        if all(span.end <= kept.start or span.start >= kept.end for kept in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+# --- the pipeline --------------------------------------------------------------------------
+
+def _value_finder(doc: Doc) -> Doc:
+    """spaCy component: validated personal data into `doc._.pii` and `doc.spans["pii"]`."""
+    found = detect(doc.text, _cue_offsets(doc))
+    doc._.pii = found
+    spans = [doc.char_span(s.start, s.end, label=s.type, alignment_mode="expand") for s in found]
+    doc.spans["pii"] = [span for span in spans if span is not None]
+    return doc
+
+
+def _import_spacy() -> Any:
+    """Import spaCy without letting thinc probe for TensorFlow, unless it is already loaded.
+
+    thinc imports TensorFlow just to find out whether it is there: about 5 s and 400 MB in a
+    process that never needs it (the CLI, the console, unit tests). The rules here use no
+    model, so the probe is hidden for the duration of the import only; a process that has
+    already loaded TensorFlow (the Rasa server) is unaffected, and a later real import works.
+    """
+    if "tensorflow" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["tensorflow"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("tensorflow", "") is None:
+            del sys.modules["tensorflow"]
+    return spacy
+
+
+def build_pipeline() -> Language:
+    """A fresh pipeline; use `get_pipeline()` for the shared one."""
+    spacy = _import_spacy()
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.util import compile_infix_regex
+
+    if not Doc.has_extension("pii"):
+        Doc.set_extension("pii", default=None)
+    if not Language.has_factory("council_pii_cues"):
+        Language.factory("council_pii_cues", func=lambda nlp, name: CueMatcher(nlp))
+        Language.component("council_pii_values", func=_value_finder)
+    nlp = spacy.blank("en")
+    infixes = list(nlp.Defaults.infixes) + list(_EXTRA_INFIXES)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.add_pipe("council_pii_cues")
+    nlp.add_pipe("council_pii_values")
+    return nlp
+
+
+_lock = threading.Lock()
+_pipeline: Language | None = None
+
+
+def get_pipeline() -> Language:
+    """The process-wide pipeline, built once on first use (thread-safe).
+
+    Processing needs no lock: the tokenizer and Matcher run under the GIL and the components
+    keep no state between documents.
+    """
+    global _pipeline
+    if _pipeline is None:
+        with _lock:
+            if _pipeline is None:
+                _pipeline = build_pipeline()
+    return _pipeline
+
+
+# --- the API -------------------------------------------------------------------------------
+
+def find_pii(text: str) -> list[PiiSpan]:
+    """Personal data in `text`, in order, without overlaps."""
+    if not might_contain_pii(text):
+        return []
+    return list(get_pipeline()(text)._.pii)
+
+
+def redact(text: str) -> str:
+    """`text` with every piece of personal data replaced by its typed mask, e.g. "[CARD]"."""
+    spans = find_pii(text)
+    for span in reversed(spans):
+        text = text[: span.start] + mask(span.type) + text[span.end:]
+    return text
+
+
+def contains_financial_or_ni(text: str) -> bool:
+    """True when the resident typed card, bank or NI details (the bot warns them not to)."""
+    return any(span.type in FINANCIAL_OR_NI for span in find_pii(text))
+
+
+def redact_data(value: Any, keep_keys: frozenset[str] = frozenset()) -> Any:
+    """A copy of JSON-like `value` with every string redacted, except under `keep_keys`.
+
+    Used for Rasa events, case details and anything else stored as nested dicts and lists.
+    """
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: item if key in keep_keys else redact_data(item, keep_keys)
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_data(item, keep_keys) for item in value]
+    return value

@@ -1,0 +1,96 @@
+"""Console fixtures: a real migrated+seeded database (db_url), staff users, cases, a fake Rasa."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from bot.console.accounts import create_staff
+from bot.console.app import create_app
+from bot.console.throttle import IP_FAILURES
+from bot.db.engine import session_scope
+from bot.db.models import utcnow
+from bot.services.cases import ensure_case, update_contact
+from tests.console.fake_rasa import FakeRasa
+
+PASSWORD = "correct horse battery staple"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def console_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret-key-not-for-production")
+    monkeypatch.setenv("CONSOLE_INSECURE_COOKIES", "1")
+    monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # nothing listens: Rasa "down"
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "test-token")
+    monkeypatch.setenv("HTTP_TIMEOUT", "2")
+    IP_FAILURES.clear()
+    yield
+    IP_FAILURES.clear()
+
+
+def add_staff(db_url: str, username: str, role: str = "agent", name: str = "") -> None:
+    with session_scope(db_url) as session:
+        create_staff(session, username, PASSWORD, role, name or username.title())
+
+
+def add_case(
+    db_url: str, conversation_id: str, priority: str = "standard", *,
+    council_id: str = "westminster", category: str = "human_request",
+    service_id: str | None = "council_tax", issue: str = "Cannot pay council tax online",
+    breached: bool = False, channel: str = "socketio", **contact: Any,
+) -> str:
+    """A submitted case like the bot creates; returns its reference."""
+    with session_scope(db_url) as session:
+        case = ensure_case(
+            session, conversation_id, channel, category, priority=priority,
+            council_id=council_id, service_id=service_id, issue=issue, submit=True,
+        )
+        update_contact(session, case, **contact)
+        if breached:
+            case.sla_due_at = utcnow() - timedelta(minutes=30)
+        return case.reference
+
+
+@pytest.fixture()
+def app(db_url: str) -> Flask:
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url})
+    assert app.config["WTF_CSRF_ENABLED"] is not False
+    return app
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_from(client: FlaskClient, path: str) -> str:
+    page = client.get(path)
+    match = CSRF_FIELD.search(page.get_data(as_text=True))
+    assert match, f"no CSRF field on {path} ({page.status_code})"
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    token = csrf_from(client, "/staff/login")
+    return client.post("/staff/login", data={
+        "username": username, "password": password, "csrf_token": token,
+    })
+
+
+def post(client: FlaskClient, path: str, data: dict[str, str], page: str = "/staff") -> Any:
+    """POST a form the way a browser would: with the CSRF token from a page of the session."""
+    return client.post(path, data={**data, "csrf_token": csrf_from(client, page)})
+
+
+@pytest.fixture()
+def fake_rasa() -> Iterator[FakeRasa]:
+    server = FakeRasa().start()
+    yield server
+    server.stop()
