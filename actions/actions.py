@@ -40,15 +40,21 @@ def _spool_and_explain(category: str, priority: str):  # noqa: ANN202
         risk = detect_risk(ctx.text)
         urgent = priority == "urgent"
         spool_case(
-            ctx.conversation_id, ctx.channel, category, priority,
-            issue=redact_for_case(ctx.text)[:400], council_id=ctx.slot("council"),
+            ctx.conversation_id,
+            ctx.channel,
+            category,
+            priority,
+            issue=redact_for_case(ctx.text)[:400],
+            council_id=ctx.slot("council"),
             urgent_category=risk.category.value if (urgent and risk) else None,
         )
         first = ""
         if urgent:
             category_value = risk.category if risk else UrgentCategory.GENERAL
-            first = emergency_advice(category_value, "your council's out-of-hours line",
-                                     "your council") + " "
+            first = (
+                emergency_advice(category_value, "your council's out-of-hours line", "your council")
+                + " "
+            )
         return (
             f"{first}I couldn't save your case just now because of a problem on our side. It "
             "has not been lost: I'll keep trying and it will reach council staff as soon as the "

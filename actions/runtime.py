@@ -80,8 +80,7 @@ async def run_action(
     try:
         return dispatch(await run_turn(turn, ctx), dispatcher)
     except Exception:  # noqa: BLE001 - the resident must always get a reply
-        logger.exception("action %s failed for conversation %s", turn.__name__,
-                         ctx.conversation_id)
+        logger.exception("action %s failed for conversation %s", turn.__name__, ctx.conversation_id)
         fallback = on_failure(ctx) if on_failure else None
         dispatcher.utter_message(text=fallback or HOLDING_REPLY)
         return []

@@ -29,8 +29,10 @@ def version_problems() -> list[str]:
     for package, (low, high) in PINNED_RANGES.items():
         installed = _major_minor(version(package))
         if not low <= installed < high:
-            problems.append(f"{package} {version(package)} is outside "
-                            f"{'.'.join(map(str, low))} <= v < {'.'.join(map(str, high))}")
+            problems.append(
+                f"{package} {version(package)} is outside "
+                f"{'.'.join(map(str, low))} <= v < {'.'.join(map(str, high))}"
+            )
     return problems
 
 
@@ -38,6 +40,7 @@ def check_pins() -> None:
     problems = version_problems()
     if problems:
         raise RuntimeError(
-            "dependencies drifted from rasa 3.6.21's pins: " + "; ".join(problems)
+            "dependencies drifted from rasa 3.6.21's pins: "
+            + "; ".join(problems)
             + ". Reinstall from requirements.lock (make install)."
         )

@@ -77,9 +77,19 @@ class Servers:
         log = self.tmp / "actions.log"
         self.logs["actions"] = log
         self.processes["actions"] = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
-             "--actions", "actions"],
-            cwd=PROJECT_ROOT, env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "actions",
+                "--port",
+                str(self.action_port),
+                "--actions",
+                "actions",
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
         wait_for(f"{self.action_url}/health", START_TIMEOUT, self.processes["actions"], log)
 
@@ -87,13 +97,31 @@ class Servers:
         log = self.tmp / "rasa.log"
         self.logs["rasa"] = log
         self.processes["rasa"] = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
-             "--port", str(port), "--model", str(MODEL), "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--cors", "http://localhost:8000"],
-            cwd=PROJECT_ROOT, env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "--port",
+                str(port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--cors",
+                "http://localhost:8000",
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
-        wait_for(f"{self.rasa_url}/status?token={self.token}", START_TIMEOUT,
-                 self.processes["rasa"], log)
+        wait_for(
+            f"{self.rasa_url}/status?token={self.token}", START_TIMEOUT, self.processes["rasa"], log
+        )
 
     def close(self, remove_files: bool = False) -> None:
         for name in list(self.processes):
@@ -114,19 +142,20 @@ class Servers:
 
 def _server_env(tmp: Path, action_port: int, token: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "DATABASE_URL": f"sqlite:///{tmp / 'app.db'}",
-        "TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "RASA_AUTH_TOKEN": token,
-        "CASE_SPOOL_DIR": str(tmp / "spool"),
-        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or "test-twilio-token",
-        "VAR_DIR": str(tmp),
-    })
+    env.update(
+        {
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "DATABASE_URL": f"sqlite:///{tmp / 'app.db'}",
+            "TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "RASA_AUTH_TOKEN": token,
+            "CASE_SPOOL_DIR": str(tmp / "spool"),
+            "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or "test-twilio-token",
+            "VAR_DIR": str(tmp),
+        }
+    )
     return env
-
 
 
 def start_stack(tmp: Path | None = None) -> Servers:
@@ -141,9 +170,14 @@ def start_stack(tmp: Path | None = None) -> Servers:
     with session_scope(env["DATABASE_URL"]) as session:
         seed(session)
     stack = Servers(
-        rasa_url=f"http://127.0.0.1:{rasa_port}", action_url=f"http://127.0.0.1:{action_port}",
-        token=token, database_url=env["DATABASE_URL"], tracker_db_url=env["TRACKER_DB_URL"],
-        env=env, tmp=tmp, action_port=action_port,
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        action_url=f"http://127.0.0.1:{action_port}",
+        token=token,
+        database_url=env["DATABASE_URL"],
+        tracker_db_url=env["TRACKER_DB_URL"],
+        env=env,
+        tmp=tmp,
+        action_port=action_port,
     )
     try:
         stack.start_action_server()

@@ -260,8 +260,8 @@ def test_valid_message_is_answered_under_a_pseudonym(sms: Harness) -> None:
                      SmsMessage.direction == "outbound") == 1
 
 
-def test_uk_number_in_national_format_is_normalised(sms: Harness) -> None:
-    sms.send(phone="07700 900123", body="hello")
+def test_uk_number_in_national_format_and_a_query_string_are_accepted(sms: Harness) -> None:
+    sms.send(phone="07700 900123", body="hello", path=WEBHOOK + "?source=council-number")
     assert sms.bodies(PHONE) == ["You said: hello"]
     assert sms.sanic.agent.received[0].sender_id == conversation_of(PHONE)
 

@@ -110,7 +110,8 @@ def test_render_choices_numbers_buttons() -> None:
         ],
     )
     assert body == (
-        "What is it about?\nReply 1 for Council tax, 2 for Bins - recycling or 3 for Something else."
+        "What is it about?\n"
+        "Reply 1 for Council tax, 2 for Bins - recycling or 3 for Something else."
     )
     assert choices == [
         ("Council tax", '/inform{"service":"council_tax"}'),

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from bot.db.engine import session_scope
-from bot.services.councils import council_for_postcode, get_council, postcode_district, resolve_council
+from bot.services.councils import (
+    council_for_postcode,
+    get_council,
+    postcode_district,
+    resolve_council,
+)
 from bot.services.status import (
     asks_for_overview,
     get_status,
@@ -27,8 +32,15 @@ def test_seeded_council_tax_answer_has_workaround_and_age(session) -> None:
 
 def test_change_is_visible_in_next_answer(db_url: str) -> None:
     with session_scope(db_url) as session:
-        set_status(session, "kensington_chelsea", "libraries", "unavailable", "tester",
-                   affected="All libraries closed for a deep clean.", workaround="")
+        set_status(
+            session,
+            "kensington_chelsea",
+            "libraries",
+            "unavailable",
+            "tester",
+            affected="All libraries closed for a deep clean.",
+            workaround="",
+        )
     with session_scope(db_url) as session:
         view = get_status(session, "kensington_chelsea", "libraries")
         answer = status_answer(view, get_council(session, "kensington_chelsea"))

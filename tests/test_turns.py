@@ -23,8 +23,9 @@ from bot.services.turn import TurnContext
 
 def ctx(text: str, intent: str | None = None, conversation: str = "c1", **kw) -> TurnContext:
     entities = kw.pop("entities", {})
-    return TurnContext(conversation_id=conversation, text=text, intent=intent,
-                       entities=entities, **kw)
+    return TurnContext(
+        conversation_id=conversation, text=text, intent=intent, entities=entities, **kw
+    )
 
 
 def texts(outcome) -> str:
@@ -45,31 +46,45 @@ def test_status_asks_for_service_then_council_then_answers(session) -> None:
 
 
 def test_status_with_entities_answers_at_once(session) -> None:
-    outcome = service_status_turn(session, ctx(
-        "can i pay council tax online", "service_status",
-        entities={"service": ["council_tax"], "council": ["kensington_chelsea"]}))
+    outcome = service_status_turn(
+        session,
+        ctx(
+            "can i pay council tax online",
+            "service_status",
+            entities={"service": ["council_tax"], "council": ["kensington_chelsea"]},
+        ),
+    )
     answer = texts(outcome)
     assert "do not pay it another way" in answer
     assert "020 7946 0100" in answer  # the council's incident helpline from the database
 
 
 def test_overview_from_page_metadata(session) -> None:
-    outcome = service_status_turn(session, ctx("what's working at the moment?", "service_status",
-                                               metadata={"council": "hammersmith_fulham"}))
+    outcome = service_status_turn(
+        session,
+        ctx(
+            "what's working at the moment?",
+            "service_status",
+            metadata={"council": "hammersmith_fulham"},
+        ),
+    )
     assert "Services in Hammersmith and Fulham right now" in texts(outcome)
 
 
 def test_fallback_offers_options_and_routes_pending_answers(session) -> None:
     outcome = fallback_turn(session, ctx("blah blah", "nlu_fallback"))
     assert len(outcome.messages[0].buttons) == 4 and "999" in outcome.messages[0].text
-    routed = fallback_turn(session, ctx("westminster", "nlu_fallback",
-                                        slots={"pending": "council", "service": "registrars"}))
+    routed = fallback_turn(
+        session,
+        ctx("westminster", "nlu_fallback", slots={"pending": "council", "service": "registrars"}),
+    )
     assert "General Register Office" in texts(routed)
 
 
 def test_urgent_turn_gives_route_and_opens_submitted_urgent_case(session) -> None:
-    outcome = urgent_turn(session, ctx(
-        "my partner hits me and im scared, i live in w10", "urgent_help"))
+    outcome = urgent_turn(
+        session, ctx("my partner hits me and im scared, i live in w10", "urgent_help")
+    )
     answer = texts(outcome)
     assert "0808 2000 247" in answer and "55" in answer
     case = open_case_for(session, "c1")
@@ -81,40 +96,56 @@ def test_urgent_turn_gives_route_and_opens_submitted_urgent_case(session) -> Non
 
 def test_contact_form_takes_several_details_in_one_message(session) -> None:
     start_case_turn(session, ctx("can i speak to someone", "human_request"))
-    outcome = contact_form_turn(session, ctx("w10 6el, 07700 900118 after 6pm", "inform",
-                                             latest_action="action_listen"), "contact_reach")
-    assert outcome.slots == {"contact_reach": "given", "contact_postcode": "given",
-                             "contact_time": "given"}
+    outcome = contact_form_turn(
+        session,
+        ctx("w10 6el, 07700 900118 after 6pm", "inform", latest_action="action_listen"),
+        "contact_reach",
+    )
+    assert outcome.slots == {
+        "contact_reach": "given",
+        "contact_postcode": "given",
+        "contact_time": "given",
+    }
     case = open_case_for(session, "c1")
-    assert (case.phone, case.postcode, case.contact_time) == ("+447700900118", "W10 6EL",
-                                                              "after 6pm")
+    assert (case.phone, case.postcode, case.contact_time) == (
+        "+447700900118",
+        "W10 6EL",
+        "after 6pm",
+    )
     assert case.council_id == "kensington_chelsea"
 
 
 def test_contact_form_reasks_a_bad_phone_and_skips_optional(session) -> None:
     start_case_turn(session, ctx("i want a person", "human_request"))
-    bad = contact_form_turn(session, ctx("0770 090", "inform", latest_action="action_listen"),
-                            "contact_reach")
-    bad2 = contact_form_turn(session, ctx("07700 90011", "inform",
-                                          latest_action="action_listen"), "contact_reach")
+    bad = contact_form_turn(
+        session, ctx("0770 090", "inform", latest_action="action_listen"), "contact_reach"
+    )
+    bad2 = contact_form_turn(
+        session, ctx("07700 90011", "inform", latest_action="action_listen"), "contact_reach"
+    )
     assert bad.slots.get("contact_reach") is None
     assert "UK phone number" in texts(bad2) and bad2.slots["contact_reach"] is None
-    skipped = contact_form_turn(session, ctx("skip", "deny", latest_action="action_listen"),
-                                "contact_name")
+    skipped = contact_form_turn(
+        session, ctx("skip", "deny", latest_action="action_listen"), "contact_name"
+    )
     assert skipped.slots["contact_name"] == "skipped"
 
 
 def test_interrupting_intent_gives_the_form_nothing(session) -> None:
     start_case_turn(session, ctx("person please", "human_request"))
-    outcome = contact_form_turn(session, ctx("just get me a person", "human_request",
-                                             latest_action="action_listen"), "contact_postcode")
+    outcome = contact_form_turn(
+        session,
+        ctx("just get me a person", "human_request", latest_action="action_listen"),
+        "contact_postcode",
+    )
     assert outcome.slots == {} and outcome.messages == []
 
 
 def test_submit_is_idempotent_and_confirms_reference(session) -> None:
     start_case_turn(session, ctx("speak to a human", "human_request"))
-    contact_form_turn(session, ctx("07700900118", "inform", latest_action="action_listen"),
-                      "contact_reach")
+    contact_form_turn(
+        session, ctx("07700900118", "inform", latest_action="action_listen"), "contact_reach"
+    )
     first = submit_case_turn(session, ctx("", None))
     second = submit_case_turn(session, ctx("", None))
     assert first.slots["case_ref"] == second.slots["case_ref"]
@@ -128,36 +159,62 @@ def test_sms_phone_is_prefilled(session) -> None:
 
     session.add(SmsConversation(conversation_id="sms-abc", phone="+447700900555"))
     session.flush()
-    outcome = start_case_turn(session, ctx("get me a person", "human_request",
-                                           conversation="sms-abc", channel="twilio_sms"))
+    outcome = start_case_turn(
+        session,
+        ctx("get me a person", "human_request", conversation="sms-abc", channel="twilio_sms"),
+    )
     assert outcome.slots["contact_reach"] == "given"
     assert open_case_for(session, "sms-abc").phone == "+447700900555"
 
 
 def test_data_concern_uses_approved_update_and_offers_a_case(session) -> None:
-    session.add(IncidentUpdate(council_id="westminster", kind="data", title="t",
-                               body="Brand new approved statement about data.", approved=True))
-    session.add(IncidentUpdate(council_id="westminster", kind="data", title="draft",
-                               body="UNAPPROVED DRAFT", approved=False))
+    session.add(
+        IncidentUpdate(
+            council_id="westminster",
+            kind="data",
+            title="t",
+            body="Brand new approved statement about data.",
+            approved=True,
+        )
+    )
+    session.add(
+        IncidentUpdate(
+            council_id="westminster",
+            kind="data",
+            title="draft",
+            body="UNAPPROVED DRAFT",
+            approved=False,
+        )
+    )
     session.flush()
-    outcome = data_concern_turn(session, ctx("was my data stolen", "data_concern",
-                                             metadata={"council": "westminster"}))
+    outcome = data_concern_turn(
+        session, ctx("was my data stolen", "data_concern", metadata={"council": "westminster"})
+    )
     answer = texts(outcome)
     assert "Brand new approved statement" in answer and "UNAPPROVED" not in answer
     assert "159" in answer and outcome.slots["offer"] == "case"
 
 
 def test_data_concern_with_safety_risk_goes_urgent(session) -> None:
-    outcome = data_concern_turn(session, ctx(
-        "if my address was in the stolen data my violent ex could find me, he hits me",
-        "data_concern"))
+    outcome = data_concern_turn(
+        session,
+        ctx(
+            "if my address was in the stolen data my violent ex could find me, he hits me",
+            "data_concern",
+        ),
+    )
     assert open_case_for(session, "c1").priority == "urgent"
     assert "999" in texts(outcome)
 
 
 def test_phishing_with_money_lost_is_high_priority(session) -> None:
-    outcome = phishing_turn(session, ctx(
-        "got a text saying council tax refund and i already gave my card details", "phishing_report"))
+    outcome = phishing_turn(
+        session,
+        ctx(
+            "got a text saying council tax refund and i already gave my card details",
+            "phishing_report",
+        ),
+    )
     answer = texts(outcome)
     assert "159" in answer and "7726" in answer
     case = open_case_for(session, "c1")
@@ -172,8 +229,14 @@ def test_phishing_without_loss_then_no_thanks(session) -> None:
 
 
 def test_complaint_is_logged_with_route(session) -> None:
-    outcome = complaint_turn(session, ctx("this is a disgrace, i want to complain about the bins",
-                                          "complaint", metadata={"council": "westminster"}))
+    outcome = complaint_turn(
+        session,
+        ctx(
+            "this is a disgrace, i want to complain about the bins",
+            "complaint",
+            metadata={"council": "westminster"},
+        ),
+    )
     answer = texts(outcome)
     assert "complaints@westminster" in answer and "Ombudsman" in answer
     case = open_case_for(session, "c1")
@@ -182,8 +245,11 @@ def test_complaint_is_logged_with_route(session) -> None:
 
 def test_case_status_needs_identity_and_rate_limits(session) -> None:
     start_case_turn(session, ctx("person", "human_request", conversation="owner"))
-    contact_form_turn(session, ctx("W10 6EL 07700900118", "inform", conversation="owner",
-                                   latest_action="action_listen"), "contact_reach")
+    contact_form_turn(
+        session,
+        ctx("W10 6EL 07700900118", "inform", conversation="owner", latest_action="action_listen"),
+        "contact_reach",
+    )
     reference = submit_case_turn(session, ctx("", conversation="owner")).slots["case_ref"]
     sloppy = reference.replace("-", "").lower()
     asked = case_status_turn(session, ctx(f"any news on {sloppy}", "case_status"))
@@ -195,7 +261,6 @@ def test_case_status_needs_identity_and_rate_limits(session) -> None:
     assert "waiting for a member of staff" in texts(right)
     for _ in range(MAX_LOOKUPS_PER_HOUR):
         asked = case_status_turn(session, ctx(reference, "case_status", conversation="guesser"))
-        case_status_turn(session, ctx("1234", "inform", conversation="guesser",
-                                      slots=asked.slots))
+        case_status_turn(session, ctx("1234", "inform", conversation="guesser", slots=asked.slots))
     locked = case_status_turn(session, ctx(reference, "case_status", conversation="guesser"))
     assert "too many attempts" in texts(locked)

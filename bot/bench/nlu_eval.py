@@ -19,8 +19,12 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 
-THRESHOLDS = {"accuracy": 0.80, "macro_f1": 0.78, "urgent_recall_with_net": 0.95,
-              "false_urgent_rate_with_net": 0.05}
+THRESHOLDS = {
+    "accuracy": 0.80,
+    "macro_f1": 0.78,
+    "urgent_recall_with_net": 0.95,
+    "false_urgent_rate_with_net": 0.05,
+}
 RASA = str(Path(sys.executable).with_name("rasa"))
 
 
@@ -28,8 +32,9 @@ def _run(args: list[str], out: Path) -> None:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     log = out / "rasa.log"
     with log.open("ab") as handle:
-        result = subprocess.run(args, cwd=PROJECT_ROOT, env=env, stdout=handle,
-                                stderr=subprocess.STDOUT)
+        result = subprocess.run(
+            args, cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
     if result.returncode != 0:
         sys.stderr.write(log.read_text()[-3000:])
         raise SystemExit(f"command failed: {' '.join(args[:3])}")
@@ -46,31 +51,78 @@ def config_without_safety_net(out: Path) -> Path:
 def predictions(out: Path) -> list[dict]:
     """Split, train on 80 %, predict the held-out 20 %; returns text/gold/predicted rows."""
     split = out / "split"
-    _run([RASA, "data", "split", "nlu", "--nlu", "data/nlu", "--training-fraction", "0.8",
-          "--random-seed", "42", "--out", str(split)], out)
+    _run(
+        [
+            RASA,
+            "data",
+            "split",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--training-fraction",
+            "0.8",
+            "--random-seed",
+            "42",
+            "--out",
+            str(split),
+        ],
+        out,
+    )
     model_dir = out / "model"
-    _run([RASA, "train", "nlu", "--nlu", str(split / "training_data.yml"), "--config",
-          str(config_without_safety_net(out)), "--out", str(model_dir), "--fixed-model-name",
-          "heldout"], out)
+    _run(
+        [
+            RASA,
+            "train",
+            "nlu",
+            "--nlu",
+            str(split / "training_data.yml"),
+            "--config",
+            str(config_without_safety_net(out)),
+            "--out",
+            str(model_dir),
+            "--fixed-model-name",
+            "heldout",
+        ],
+        out,
+    )
     report_dir = out / "report"
-    _run([RASA, "test", "nlu", "--nlu", str(split / "test_data.yml"), "--model",
-          str(model_dir / "heldout.tar.gz"), "--out", str(report_dir), "--successes",
-          "--no-plot"], out)
+    _run(
+        [
+            RASA,
+            "test",
+            "nlu",
+            "--nlu",
+            str(split / "test_data.yml"),
+            "--model",
+            str(model_dir / "heldout.tar.gz"),
+            "--out",
+            str(report_dir),
+            "--successes",
+            "--no-plot",
+        ],
+        out,
+    )
     rows = []
     for name in ("intent_successes.json", "intent_errors.json"):
         path = report_dir / name
         if path.exists():
             for item in json.loads(path.read_text()):
-                rows.append({"text": item["text"], "gold": item["intent"],
-                             "pred": (item.get("intent_prediction") or {}).get("name")})
+                rows.append(
+                    {
+                        "text": item["text"],
+                        "gold": item["intent"],
+                        "pred": (item.get("intent_prediction") or {}).get("name"),
+                    }
+                )
     return rows
 
 
 def apply_safety_net(rows: list[dict]) -> list[dict]:
     from bot.services.triage import detect_risk
 
-    return [{**row, "pred": "urgent_help" if detect_risk(row["text"]) else row["pred"]}
-            for row in rows]
+    return [
+        {**row, "pred": "urgent_help" if detect_risk(row["text"]) else row["pred"]} for row in rows
+    ]
 
 
 def metrics(rows: list[dict]) -> dict[str, float]:
@@ -109,20 +161,28 @@ def check(results: dict[str, dict[str, float]]) -> list[str]:
     if with_net["macro_f1"] < THRESHOLDS["macro_f1"]:
         failures.append(f"macro-F1 {with_net['macro_f1']:.3f} < {THRESHOLDS['macro_f1']}")
     if with_net["urgent_recall"] < THRESHOLDS["urgent_recall_with_net"]:
-        failures.append(f"urgent recall {with_net['urgent_recall']:.3f} < "
-                        f"{THRESHOLDS['urgent_recall_with_net']}")
+        failures.append(
+            f"urgent recall {with_net['urgent_recall']:.3f} < "
+            f"{THRESHOLDS['urgent_recall_with_net']}"
+        )
     if with_net["false_urgent_rate"] > THRESHOLDS["false_urgent_rate_with_net"]:
-        failures.append(f"false-urgent rate {with_net['false_urgent_rate']:.3f} > "
-                        f"{THRESHOLDS['false_urgent_rate_with_net']}")
+        failures.append(
+            f"false-urgent rate {with_net['false_urgent_rate']:.3f} > "
+            f"{THRESHOLDS['false_urgent_rate_with_net']}"
+        )
     return failures
 
 
 def format_results(results: dict[str, dict[str, float]]) -> str:
-    lines = [f"NLU held-out evaluation (n={results['with_net']['n']}, 20% split, seed 42)",
-             f"{'':14}{'accuracy':>10}{'macro-F1':>10}{'urgent recall':>15}{'false urgent':>14}"]
+    lines = [
+        f"NLU held-out evaluation (n={results['with_net']['n']}, 20% split, seed 42)",
+        f"{'':14}{'accuracy':>10}{'macro-F1':>10}{'urgent recall':>15}{'false urgent':>14}",
+    ]
     for name, m in results.items():
-        lines.append(f"{name:14}{m['accuracy']:10.3f}{m['macro_f1']:10.3f}"
-                     f"{m['urgent_recall']:15.3f}{m['false_urgent_rate']:14.3f}")
+        lines.append(
+            f"{name:14}{m['accuracy']:10.3f}{m['macro_f1']:10.3f}"
+            f"{m['urgent_recall']:15.3f}{m['false_urgent_rate']:14.3f}"
+        )
     lines.append("thresholds (with net): " + ", ".join(f"{k} {v}" for k, v in THRESHOLDS.items()))
     return "\n".join(lines)
 

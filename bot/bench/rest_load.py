@@ -53,8 +53,11 @@ def one_resident(rasa_url: str, rounds: int) -> tuple[list[float], int]:
         for message in CONVERSATION:
             started = time.perf_counter()
             try:
-                response = requests.post(f"{rasa_url}/webhooks/rest/webhook",
-                                         json={"sender": sender, "message": message}, timeout=60)
+                response = requests.post(
+                    f"{rasa_url}/webhooks/rest/webhook",
+                    json={"sender": sender, "message": message},
+                    timeout=60,
+                )
                 if response.status_code != 200 or not response.json():
                     errors += 1
             except requests.RequestException:
@@ -93,8 +96,12 @@ def run() -> dict:
         memory = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
     finally:
         stack.close(remove_files=True)
-    return {"start_to_ready_s": ready_s, "single": single, "concurrent_20": twenty,
-            "rss_mb": memory}
+    return {
+        "start_to_ready_s": ready_s,
+        "single": single,
+        "concurrent_20": twenty,
+        "rss_mb": memory,
+    }
 
 
 def format_results(results: dict) -> str:
@@ -105,8 +112,9 @@ def format_results(results: dict) -> str:
             f"{r['residents']:>3} concurrent: {r['messages']} msgs, p50 {r['p50_ms']:.0f} ms, "
             f"p95 {r['p95_ms']:.0f} ms, {r['throughput_msg_s']:.1f} msg/s, errors {r['errors']}"
         )
-    lines.append("resident memory: " + ", ".join(f"{k} {v:.0f} MB"
-                                                 for k, v in results["rss_mb"].items()))
+    lines.append(
+        "resident memory: " + ", ".join(f"{k} {v:.0f} MB" for k, v in results["rss_mb"].items())
+    )
     return "\n".join(lines)
 
 

@@ -542,9 +542,13 @@ class TwilioSmsInput(InputChannel):
         status = (form.get("MessageStatus") or form.get("SmsStatus") or "").strip().lower()
         if not message_sid or not status or len(message_sid) > 64:
             return response.text("MessageSid and MessageStatus are required", status=400)
-        await run_sync(
-            sms_store.record_status, message_sid, status[:30],
-            phone=normalise_sender(form.get("To") or ""),
-            error_code=(form.get("ErrorCode") or "")[:20] or None,
-        )
+        try:
+            await run_sync(
+                sms_store.record_status, message_sid, status[:30],
+                phone=normalise_sender(form.get("To") or ""),
+                error_code=(form.get("ErrorCode") or "")[:20] or None,
+            )
+        except SQLAlchemyError as error:
+            logger.error("could not record status of %s: %s", message_sid, type(error).__name__)
+            return response.text("temporarily unavailable, please retry", status=503)
         return response.empty()

@@ -31,8 +31,10 @@ def _list(args: argparse.Namespace) -> int:
     with session_scope() as session:
         views = list_statuses(session, args.council)
     for view in views:
-        print(f"{view.council_id:20} {view.service_id:16} {view.state:12} "
-              f"updated {describe_age(view.updated_at)} by {view.updated_by}")
+        print(
+            f"{view.council_id:20} {view.service_id:16} {view.state:12} "
+            f"updated {describe_age(view.updated_at)} by {view.updated_by}"
+        )
         if view.affected:
             print(f"{'':38}{view.affected}")
     return 0
@@ -41,9 +43,13 @@ def _list(args: argparse.Namespace) -> int:
 def _set(args: argparse.Namespace) -> int:
     with session_scope() as session:
         view = set_status(
-            session, args.council, args.service, args.state,
+            session,
+            args.council,
+            args.service,
+            args.state,
             updated_by=args.by or getpass.getuser(),
-            affected=args.note, workaround=args.workaround,
+            affected=args.note,
+            workaround=args.workaround,
             expected_restoration=args.restoration,
         )
     print(f"{view.council_id} {view.service_id} is now {view.state}")

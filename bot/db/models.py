@@ -61,7 +61,9 @@ class Service(Base):
 
 class ServiceStatus(Base):
     __tablename__ = "service_statuses"
-    __table_args__ = (UniqueConstraint("council_id", "service_id", name="uq_status_council_service"),)
+    __table_args__ = (
+        UniqueConstraint("council_id", "service_id", name="uq_status_council_service"),
+    )
 
     id = Column(Integer, primary_key=True)
     council_id = Column(String(40), ForeignKey("councils.id"), nullable=False, index=True)

@@ -18,8 +18,16 @@ from bot.db.models import Council, IncidentUpdate, Service, ServiceStatus, utcno
 
 SEED_FILE = Path(__file__).resolve().parent / "seed.yml"
 COUNCIL_FIELDS = (
-    "name", "short_name", "case_prefix", "postcode_districts", "customer_service_centre",
-    "out_of_hours_phone", "incident_helpline", "contact_email", "complaints_route", "website",
+    "name",
+    "short_name",
+    "case_prefix",
+    "postcode_districts",
+    "customer_service_centre",
+    "out_of_hours_phone",
+    "incident_helpline",
+    "contact_email",
+    "complaints_route",
+    "website",
 )
 
 
@@ -28,7 +36,9 @@ def load_seed(path: Path = SEED_FILE) -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-def seed(session: Session, reset: bool = False, data: dict[str, Any] | None = None) -> dict[str, int]:
+def seed(
+    session: Session, reset: bool = False, data: dict[str, Any] | None = None
+) -> dict[str, int]:
     """Write the seed into the database; return counts of what was written."""
     data = data or load_seed()
     counts = {"councils": 0, "services": 0, "statuses": 0, "updates": 0}
@@ -70,9 +80,11 @@ def _seed_statuses(session: Session, council_id: str, statuses: dict, reset: boo
 
 
 def _seed_updates(session: Session, council_id: str, updates: list, reset: bool, now) -> int:
-    existing = session.execute(
-        select(IncidentUpdate).where(IncidentUpdate.council_id == council_id)
-    ).scalars().all()
+    existing = (
+        session.execute(select(IncidentUpdate).where(IncidentUpdate.council_id == council_id))
+        .scalars()
+        .all()
+    )
     if existing and not reset:
         return 0
     for row in existing:

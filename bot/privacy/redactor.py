@@ -103,32 +103,42 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
     "card": ("card", "cards", "card number", "card no", "long number", "debit", "credit",
              "visa", "mastercard", "master card", "amex", "maestro"),
     "expiry": ("exp", "exp.", "expiry", "expiry date", "expires", "expiring", "expiration",
-               "valid thru", "valid through", "valid until", "valid to", "end date"),
-    "cvv": ("cvv", "cvv2", "cvc", "cvc2", "csc", "security code", "security number",
-            "security no", "3 digits", "three digits", "3 digit code", "three digit code",
-            "digits on the back", "number on the back", "code on the back"),
+               "valid thru", "valid through", "valid until", "valid to", "end date", "ends"),
+    "cvv": ("cvv", "cvv2", "cvc", "cvc2", "csc", "cid", "cv2"),
+    "cvv_weak": ("security code", "security number", "security no", "3 digits",
+                 "three digits", "3 digit code", "three digit code", "digits on the back",
+                 "number on the back", "code on the back", "on the back"),
     "bank": ("sort code", "sortcode", "sort-code", "s/c", "sort", "bank", "banks", "bank's",
              "building society", "iban", "bacs", "bank account", "bank details", "natwest",
              "barclays", "lloyds", "hsbc", "santander", "nationwide", "monzo", "halifax"),
     "council": ("council tax", "ctax", "c/tax", "c tax", "rent", "business rates", "reference",
                 "ref", "claim", "benefit", "benefits", "case", "library", "pcn", "permit",
-                "parking", "planning", "application", "invoice", "order", "tracking"),
+                "parking", "planning", "application", "invoice", "order", "tracking", "job"),
+    "phone": ("phone", "phone number", "my number", "mobile", "mob", "tel", "tel no",
+              "telephone", "call", "ring", "text", "txt", "landline", "contact", "reach",
+              "whatsapp", "number is", "home number", "contact number", "new number"),
     "ni": ("ni", "n.i", "n.i.", "n i", "nino", "national insurance", "nat ins", "nat. ins",
            "insurance number", "insurance no"),
     "dob": ("dob", "d.o.b", "d.o.b.", "d o b", "date of birth", "birth date", "birthdate",
             "born", "birthday", "b'day", "bday"),
     "postcode": ("postcode", "post code", "postcodes", "postal code", "p/code", "p/c", "pcode",
-                 "zip code", "postcode is", "post-code"),
+                 "zip code", "post-code"),
     "place": ("live in", "living in", "lives in", "lived in", "based in", "moved to",
               "move to", "i'm in", "im in", "i am in", "we're in", "we are in", "resident in",
-              "area is", "address is in", "from", "live at"),
+              "area is", "address is in", "live at"),
     "passport": ("passport", "passport number", "passport no"),
     "licence": ("licence", "license", "driving licence", "driving license", "dl", "dvla",
                 "driver's licence", "drivers licence", "driver licence", "driver's license"),
 }
+# Words that may stand between a cue and its value: "dob is the 12/03/85", "NI no: ...".
+FILLER_WORDS = frozenset("""
+is was are were be been will it its it's that's thats which the a my his her their our your
+mums mum's dads dad's mine on of at in as for me to no no. nr num number code date details
+says reads shows show ending ends starts start starting begins with and please pls below here
+i think just like e.g. eg sure id i'd full new old current
+""".split())
+_GAP_WORD = re.compile(r"[A-Za-z][A-Za-z'.]*")
 _EXTRA_INFIXES = (r"[:=]", r"(?<=[A-Za-z])(?=\d)", r"(?<=[A-Za-z])-(?=\d)")
-
-Cues = dict[str, list[tuple[int, int]]]
 
 
 class CueMatcher:
@@ -148,29 +158,53 @@ class CueMatcher:
         return doc
 
 
-def _cue_offsets(doc: Doc) -> Cues:
-    cues: Cues = {}
-    for span in doc.spans["pii_cues"]:
-        cues.setdefault(span.label_, []).append((span.start_char, span.end_char))
-    return cues
+class Context:
+    """The text and where its cue words are, with the questions the finders ask."""
 
+    def __init__(self, text: str, cues: dict[str, list[tuple[int, int]]]) -> None:
+        self.text = text
+        self.cues = cues
 
-def _cue_before(cues: Cues, label: str, pos: int, window: int) -> bool:
-    """A `label` cue starts before `pos` and ends at most `window` characters before it."""
-    return any(start < pos and pos - end <= window for start, end in cues.get(label, ()))
+    @classmethod
+    def of(cls, doc: Doc) -> Context:
+        cues: dict[str, list[tuple[int, int]]] = {}
+        for span in doc.spans["pii_cues"]:
+            cues.setdefault(span.label_, []).append((span.start_char, span.end_char))
+        return cls(doc.text, cues)
 
+    def has(self, label: str) -> bool:
+        return label in self.cues
 
-def _cue_after(cues: Cues, label: str, pos: int, window: int) -> bool:
-    return any(start >= pos and start - pos <= window for start, _ in cues.get(label, ()))
+    def near_before(self, label: str, pos: int, window: int) -> bool:
+        """A `label` cue ends at most `window` characters before `pos`, whatever is between."""
+        return any(start < pos and pos - end <= window for start, end in self.cues.get(label, ()))
 
+    def said_before(self, label: str, pos: int, window: int = 25) -> bool:
+        """A `label` cue introduces the value at `pos`: only filler words (and at most one
+        other word) between them, as in "dob is the 12/03/85" or "passport no: 123456789"."""
+        return any(
+            start < pos and pos - end <= window and self._filler_gap(end, pos)
+            for start, end in self.cues.get(label, ())
+        )
 
-def _nearest_cue_before(cues: Cues, labels: Iterable[str], pos: int, window: int) -> str | None:
-    best: tuple[int, str] | None = None
-    for label in labels:
-        for start, end in cues.get(label, ()):
-            if start < pos and pos - end <= window and (best is None or end > best[0]):
-                best = (end, label)
-    return best[1] if best else None
+    def said_after(self, label: str, pos: int, window: int = 12) -> bool:
+        """A `label` cue follows the value ending at `pos`: "12/03/85 is my dob"."""
+        return any(
+            start >= pos and start - pos <= window and self._filler_gap(pos, start)
+            for start, _ in self.cues.get(label, ())
+        )
+
+    def nearest_before(self, labels: Iterable[str], pos: int, window: int) -> str | None:
+        best: tuple[int, str] | None = None
+        for label in labels:
+            for start, end in self.cues.get(label, ()):
+                if start < pos and pos - end <= window and (best is None or end > best[0]):
+                    best = (end, label)
+        return best[1] if best else None
+
+    def _filler_gap(self, start: int, end: int) -> bool:
+        words = _GAP_WORD.findall(self.text[start:end])
+        return sum(word.lower() not in FILLER_WORDS for word in words) <= 1
 
 
 # --- validators ----------------------------------------------------------------------------
@@ -230,17 +264,20 @@ def personal_phone(raw: str) -> bool:
 # --- value finders -------------------------------------------------------------------------
 
 _SEP = r"[ \-]"
-_CARD_RUN = re.compile(r"(?<![\d.,])\d(?:[ \-]{0,2}\d){11,22}(?![\d.,]\d)")
+_CARD_RUN = re.compile(r"(?<![\d.,])\d(?:[ \-]{0,2}\d){11,22}(?![.,]?\d)")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(\s?0\s?\)\s?)?|44(?=7\d{9}\b)|\(?0)"
+    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(\s?0\s?\)\s?|0\s?)?|44(?=7\d{9}\b)|\(?0)"
     r"(?:[\s().\-]{0,3}\d){9,10}(?!\d)"
 )
+_PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\s?44|0)(?:[\s().\-]{0,2}\d){8,11}(?![\d/.]\d)")
+_COMPACT_LANDLINE = re.compile(r"0[12]\d{8,9}")
 _EMAIL_SPACED = re.compile(
-    r"\b[A-Za-z0-9._%+'-]+\s?(?:@|\(at\)|\[at\])\s?[A-Za-z0-9-]+"
-    r"(?:\s?(?:\.|\(dot\)|\[dot\])\s?[A-Za-z0-9-]+)*\s?(?:\.|\(dot\)|\[dot\])\s?[A-Za-z]{2,}\b"
+    r"\b[A-Za-z0-9._%+'-]+ ?(?:@|\(at\)|\[at\]) ?[A-Za-z0-9-]+"
+    r"(?: ?(?:\.|\(dot\)|\[dot\]) ?[A-Za-z0-9-]+)* ?(?:\.|\(dot\)|\[dot\]) ?[A-Za-z]{2,}\b"
 )
 _EMAIL_WORDS = re.compile(
-    r"\b[A-Za-z0-9._%+-]+\s+at\s+[A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)*"
+    r"\b[A-Za-z0-9_%+-]+(?:(?:\.|\s+dot\s+)[A-Za-z0-9_%+-]+)*\s+at\s+[A-Za-z0-9-]+"
+    r"(?:\s+dot\s+[A-Za-z0-9-]+)*"
     r"\s+dot\s+(?:com|org|net|uk|co\s+dot\s+uk|org\s+dot\s+uk|gov\s+dot\s+uk|ac\s+dot\s+uk)\b",
     re.IGNORECASE,
 )
@@ -268,23 +305,25 @@ _OUTWARD_ONLY_MESSAGE = re.compile(
 _FLOOR_AFTER = re.compile(r"\s*(?:floor|fl\b)", re.IGNORECASE)
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _DATE = re.compile(
     r"(?<![\d/.])(?<!\d-)(?:"
     r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}"
     r"|\d{1,2} \d{1,2} (?:19|20)\d{2}"
     r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
     r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?,?\s+(?:19|20)?\d{{2}}"
-    rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
+    rf"|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTHS}\.?(?:,?\s+(?:19|20)?\d{{2}})?"
+    rf"|{_MONTHS}\.?\s+(?:the\s+)?{_DAY}(?:,?\s+(?:19|20)\d{{2}})?"
+    rf"|{_MONTHS}\.?\s+(?:19|20)\d{{2}}"
     r")(?![\d/])",
     re.IGNORECASE,
 )
 _EXPIRY = re.compile(
-    rf"(?<![\d/.])(?<!\d-)(?:(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{{2}}|{_MONTHS}\.?\s+(?:20)?\d{{2}})"
-    r"(?![\d/.])",
+    r"(?<![\d/.])(?<!\d-)(?:(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}"
+    rf"|{_MONTHS}\.?\s+(?:20)?\d{{2}})(?![\d/.])",
     re.IGNORECASE,
 )
-_EXPIRY_COMPACT = re.compile(r"(?<!\d)(?:0[1-9]|1[0-2])\d{2}(?!\d)")
+_EXPIRY_COMPACT = re.compile(r"(?<![\d/.])(?:0[1-9]|1[0-2]) ?(?:20)?\d{2}(?![\d/.])")
 _CVV = re.compile(r"(?<![\d/.,:£$\-])\d{3,4}(?![\d/.,:%]|\s?(?:am|pm|a\.m|p\.m)\b)")
 _PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{0,2}\d(?: ?\d){5,8}[A-Za-z]?(?![A-Za-z0-9])")
 _LICENCE_UK = re.compile(
@@ -292,7 +331,8 @@ _LICENCE_UK = re.compile(
     r"(?![A-Za-z0-9])"
 )
 _LICENCE_OTHER = re.compile(
-    r"(?<![A-Za-z0-9])(?=(?:[A-Za-z ]*\d){5})[A-Za-z0-9](?: ?[A-Za-z0-9]){7,17}(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?:(?=[A-Za-z]*\d(?:[A-Za-z]*\d){4})[A-Za-z0-9]{8,18}|\d(?: ?\d){7,11})"
+    r"(?![A-Za-z0-9])"
 )
 
 
@@ -300,14 +340,14 @@ def _span(kind: str, text: str, start: int, end: int) -> PiiSpan:
     return PiiSpan(kind, start, end, text[start:end])
 
 
-def _emails(text: str) -> Iterator[PiiSpan]:
+def _emails(ctx: Context) -> Iterator[PiiSpan]:
     for pattern in (EMAIL, _EMAIL_SPACED, _EMAIL_WORDS):
-        for match in pattern.finditer(text):
-            yield _span(EMAIL_TYPE, text, match.start(), match.end())
+        for match in pattern.finditer(ctx.text):
+            yield _span(EMAIL_TYPE, ctx.text, match.start(), match.end())
 
 
 def _phone_end(text: str, start: int, end: int) -> int | None:
-    """End of a personal phone number in text[start:end], dropping one trailing digit if needed."""
+    """End of a personal number in text[start:end], dropping one trailing digit if needed."""
     if personal_phone(text[start:end]):
         return end
     shorter = end - 1
@@ -318,11 +358,29 @@ def _phone_end(text: str, start: int, end: int) -> int | None:
     return None
 
 
-def _phones(text: str) -> Iterator[PiiSpan]:
-    for match in _PHONE.finditer(text):
-        end = _phone_end(text, match.start(), match.end())
-        if end is not None:
-            yield _span(PHONE, text, match.start(), end)
+def _looks_like_council_ref(ctx: Context, start: int, end: int) -> bool:
+    """'council tax ref 0123456789': an unspaced 01/02 number right after a council cue."""
+    return bool(_COMPACT_LANDLINE.fullmatch(ctx.text[start:end])) and ctx.nearest_before(
+        ("council", "phone"), start, 30) == "council"
+
+
+def _phones(ctx: Context) -> Iterator[PiiSpan]:
+    for match in _PHONE.finditer(ctx.text):
+        end = _phone_end(ctx.text, match.start(), match.end())
+        if end is not None and not _looks_like_council_ref(ctx, match.start(), end):
+            yield _span(PHONE, ctx.text, match.start(), end)
+    for match in _PHONE_LOOSE.finditer(ctx.text):
+        # After "my number is" even a mistyped number is the resident's: mask it.
+        start, end = match.span()
+        if _national(match.group(0))[:2] in ("01", "02", "07") and ctx.said_before(
+            "phone", start, 20
+        ) and not _looks_like_council_ref(ctx, start, end):
+            yield _span(PHONE, ctx.text, start, end)
+
+
+def _national(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    return "0" + digits[2:].lstrip("0") if raw.lstrip().startswith("+") else digits
 
 
 def _digit_groups(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -345,44 +403,50 @@ def _card_in_run(text: str, groups: list[tuple[int, int]], cued: bool) -> PiiSpa
     return lenient
 
 
-def _cards(text: str, cues: Cues) -> Iterator[PiiSpan]:
-    for match in _CARD_RUN.finditer(text):
-        groups = _digit_groups(text, match.start(), match.end())
-        cued = _cue_before(cues, "card", match.start(), 40)
-        card = _card_in_run(text, groups, cued)
+def _cards(ctx: Context) -> Iterator[PiiSpan]:
+    for match in _CARD_RUN.finditer(ctx.text):
+        groups = _digit_groups(ctx.text, match.start(), match.end())
+        card = _card_in_run(ctx.text, groups, ctx.near_before("card", match.start(), 40))
         if card:
             yield card
 
 
-def _near_after(spans: Iterable[PiiSpan], kinds: set[str], pos: int, window: int) -> bool:
+def _right_after(spans: Iterable[PiiSpan], kinds: set[str], pos: int, window: int) -> bool:
     return any(span.type in kinds and 0 <= pos - span.end <= window for span in spans)
 
 
-def _expiries(text: str, cues: Cues, cards: list[PiiSpan]) -> Iterator[PiiSpan]:
-    for match in _EXPIRY.finditer(text):
-        if _cue_before(cues, "expiry", match.start(), 15) or _near_after(
+def _expiries(ctx: Context, cards: list[PiiSpan]) -> Iterator[PiiSpan]:
+    """MM/YY only where a card is being talked about: "permit expires 06/26" is kept."""
+    if not cards and not ctx.has("card"):
+        return
+    for match in _EXPIRY.finditer(ctx.text):
+        if ctx.said_before("expiry", match.start(), 15) or _right_after(
             cards, {CARD}, match.start(), 30
         ):
-            yield _span(EXPIRY, text, match.start(), match.end())
-    for match in _EXPIRY_COMPACT.finditer(text):
-        if _cue_before(cues, "expiry", match.start(), 6):
-            yield _span(EXPIRY, text, match.start(), match.end())
+            yield _span(EXPIRY, ctx.text, match.start(), match.end())
+    for match in _EXPIRY_COMPACT.finditer(ctx.text):
+        if ctx.said_before("expiry", match.start(), 8):
+            yield _span(EXPIRY, ctx.text, match.start(), match.end())
 
 
-def _cvvs(text: str, cues: Cues, card_data: list[PiiSpan]) -> Iterator[PiiSpan]:
-    for match in _CVV.finditer(text):
-        if _cue_before(cues, "cvv", match.start(), 20) or _near_after(
-            card_data, {CARD, EXPIRY}, match.start(), 20
+def _cvvs(ctx: Context, card_data: list[PiiSpan]) -> Iterator[PiiSpan]:
+    card_talk = bool(card_data) or ctx.has("card")
+    for match in _CVV.finditer(ctx.text):
+        start = match.start()
+        if (
+            ctx.said_before("cvv", start, 20)
+            or (card_talk and ctx.said_before("cvv_weak", start, 20))
+            or _right_after(card_data, {CARD, EXPIRY}, start, 20)
         ):
-            yield _span(CVV, text, match.start(), match.end())
+            yield _span(CVV, ctx.text, start, match.end())
 
 
-def _ibans(text: str) -> Iterator[PiiSpan]:
-    for match in _IBAN_START.finditer(text):
+def _ibans(ctx: Context) -> Iterator[PiiSpan]:
+    for match in _IBAN_START.finditer(ctx.text):
         length = IBAN_LENGTHS.get(match.group(0)[:2].upper())
-        end = _iban_end(text, match.start(), length) if length else None
+        end = _iban_end(ctx.text, match.start(), length) if length else None
         if end is not None:
-            yield _span(BANK, text, match.start(), end)
+            yield _span(BANK, ctx.text, match.start(), end)
 
 
 def _iban_end(text: str, start: int, length: int) -> int | None:
@@ -403,94 +467,90 @@ def _iban_end(text: str, start: int, length: int) -> int | None:
     return end if iban_ok("".join(chars)) else None
 
 
-def _sort_codes(text: str, cues: Cues) -> Iterator[PiiSpan]:
-    for match in _SORT_CODE.finditer(text):
-        if _cue_before(cues, "bank", match.start(), 30) or _cue_after(
-            cues, "bank", match.end(), 12
-        ):
-            yield _span(BANK, text, match.start(), match.end())
+def _sort_codes(ctx: Context) -> Iterator[PiiSpan]:
+    for match in _SORT_CODE.finditer(ctx.text):
+        if ctx.near_before("bank", match.start(), 30) or ctx.said_after("bank", match.end(), 12):
+            yield _span(BANK, ctx.text, match.start(), match.end())
 
 
-def _accounts(text: str, cues: Cues, sort_codes: list[PiiSpan]) -> Iterator[PiiSpan]:
-    for match in _ACCOUNT.finditer(text):
-        nearest = _nearest_cue_before(cues, ("bank", "council"), match.start(), 45)
+def _accounts(ctx: Context, sort_codes: list[PiiSpan]) -> Iterator[PiiSpan]:
+    for match in _ACCOUNT.finditer(ctx.text):
+        nearest = ctx.nearest_before(("bank", "council"), match.start(), 45)
         near_sort_code = any(
             abs(match.start() - code.end) <= 40 or abs(code.start - match.end()) <= 40
             for code in sort_codes
         )
         if nearest == "bank" or (nearest is None and near_sort_code):
-            yield _span(BANK, text, match.start(), match.end())
+            yield _span(BANK, ctx.text, match.start(), match.end())
 
 
-def _ni_numbers(text: str, cues: Cues) -> Iterator[PiiSpan]:
-    for match in _NI_NUMBER.finditer(text):
+def _ni_numbers(ctx: Context) -> Iterator[PiiSpan]:
+    for match in _NI_NUMBER.finditer(ctx.text):
         if not ni_prefix_ok(match.group(1) + match.group(2)):
             continue
-        if match.group(4) or _cue_before(cues, "ni", match.start(), 25):
-            yield _span(NI, text, match.start(), match.end())
+        if match.group(4) or ctx.said_before("ni", match.start()):
+            yield _span(NI, ctx.text, match.start(), match.end())
 
 
-def _full_postcodes(text: str) -> Iterator[PiiSpan]:
-    for match in _POSTCODE_FULL.finditer(text):
+def _full_postcodes(ctx: Context) -> Iterator[PiiSpan]:
+    for match in _POSTCODE_FULL.finditer(ctx.text):
         outward, inward = match.group(1).upper(), match.group(2).upper()
         if normalise_postcode(outward + inward) is None or not outward_ok(outward):
             continue
         if not set(inward[1:]) <= _INWARD_LETTERS:
             continue
-        if _ORDINAL.fullmatch(inward) and _FLOOR_AFTER.match(text, match.end()):
+        if _ORDINAL.fullmatch(inward) and _FLOOR_AFTER.match(ctx.text, match.end()):
             continue
-        yield _span(POSTCODE, text, match.start(), match.end())
+        yield _span(POSTCODE, ctx.text, match.start(), match.end())
 
 
-def _outward_postcodes(text: str, cues: Cues) -> Iterator[PiiSpan]:
-    whole = _OUTWARD_ONLY_MESSAGE.fullmatch(text)
+def _outward_postcodes(ctx: Context) -> Iterator[PiiSpan]:
+    whole = _OUTWARD_ONLY_MESSAGE.fullmatch(ctx.text)
     if whole and outward_ok(whole.group(1)):
-        yield _span(POSTCODE, text, whole.start(1), whole.end(1))
+        yield _span(POSTCODE, ctx.text, whole.start(1), whole.end(1))
         return
-    for match in _OUTWARD.finditer(text):
-        if not outward_ok(match.group(0)):
-            continue
-        if _cue_before(cues, "postcode", match.start(), 20) or _cue_before(
-            cues, "place", match.start(), 2
+    for match in _OUTWARD.finditer(ctx.text):
+        start, end = match.span()
+        if outward_ok(match.group(0)) and (
+            ctx.said_before("postcode", start, 25)
+            or ctx.said_after("postcode", end, 6)
+            or ctx.near_before("place", start, 6)
         ):
-            yield _span(POSTCODE, text, match.start(), match.end())
+            yield _span(POSTCODE, ctx.text, start, end)
 
 
-def _dates_of_birth(text: str, cues: Cues) -> Iterator[PiiSpan]:
-    for match in _DATE.finditer(text):
-        if _cue_before(cues, "dob", match.start(), 25) or _cue_after(
-            cues, "dob", match.end(), 12
-        ):
-            yield _span(DOB, text, match.start(), match.end())
+def _dates_of_birth(ctx: Context) -> Iterator[PiiSpan]:
+    for match in _DATE.finditer(ctx.text):
+        if ctx.said_before("dob", match.start()) or ctx.said_after("dob", match.end()):
+            yield _span(DOB, ctx.text, match.start(), match.end())
 
 
-def _passports(text: str, cues: Cues) -> Iterator[PiiSpan]:
-    for match in _PASSPORT.finditer(text):
-        if _cue_before(cues, "passport", match.start(), 30):
-            yield _span(PASSPORT, text, match.start(), match.end())
-
-
-def _licences(text: str, cues: Cues) -> Iterator[PiiSpan]:
-    for match in _LICENCE_UK.finditer(text):
+def _id_documents(ctx: Context) -> Iterator[PiiSpan]:
+    """Passport and licence numbers: the nearest document word decides which it is."""
+    for kind, pattern in ((PASSPORT, _PASSPORT), (LICENCE, _LICENCE_OTHER)):
+        label = kind.lower()
+        for match in pattern.finditer(ctx.text):
+            start = match.start()
+            if ctx.said_before(label, start, 30) and ctx.nearest_before(
+                ("passport", "licence"), start, 30
+            ) == label:
+                yield _span(kind, ctx.text, start, match.end())
+    for match in _LICENCE_UK.finditer(ctx.text):
         month = int(match.group(2)[1:3])
         if any(c.isalpha() for c in match.group(1)) and (1 <= month <= 12 or 51 <= month <= 62):
-            yield _span(LICENCE, text, match.start(), match.end())
-    for match in _LICENCE_OTHER.finditer(text):
-        if _cue_before(cues, "licence", match.start(), 30):
-            yield _span(LICENCE, text, match.start(), match.end())
+            yield _span(LICENCE, ctx.text, match.start(), match.end())
 
 
-def detect(text: str, cues: Cues) -> list[PiiSpan]:
+def detect(ctx: Context) -> list[PiiSpan]:
     """Every validated candidate, overlapping ones resolved: longest first, then by type."""
-    cards = list(_cards(text, cues))
-    expiries = list(_expiries(text, cues, cards))
-    sort_codes = list(_sort_codes(text, cues))
+    cards = list(_cards(ctx))
+    expiries = list(_expiries(ctx, cards))
+    sort_codes = list(_sort_codes(ctx))
     candidates = [
-        *cards, *expiries, *_cvvs(text, cues, cards + expiries),
-        *_emails(text), *_phones(text), *_ibans(text), *sort_codes,
-        *_accounts(text, cues, sort_codes), *_ni_numbers(text, cues), *_full_postcodes(text),
-        *_outward_postcodes(text, cues), *_dates_of_birth(text, cues), *_passports(text, cues),
-        *_licences(text, cues),
+        *cards, *expiries, *_cvvs(ctx, cards + expiries), *_emails(ctx), *_phones(ctx),
+        *_ibans(ctx), *sort_codes, *_accounts(ctx, sort_codes), *_ni_numbers(ctx),
+        *_full_postcodes(ctx), *_outward_postcodes(ctx), *_dates_of_birth(ctx),
+        *_id_documents(ctx),
     ]
     return _resolve_overlaps(candidates)
 
@@ -507,7 +567,7 @@ def _resolve_overlaps(candidates: list[PiiSpan]) -> list[PiiSpan]:
 
 def _value_finder(doc: Doc) -> Doc:
     """spaCy component: validated personal data into `doc._.pii` and `doc.spans["pii"]`."""
-    found = detect(doc.text, _cue_offsets(doc))
+    found = detect(Context.of(doc))
     doc._.pii = found
     spans = [doc.char_span(s.start, s.end, label=s.type, alignment_mode="expand") for s in found]
     doc.spans["pii"] = [span for span in spans if span is not None]
@@ -605,6 +665,6 @@ def redact_data(value: Any, keep_keys: frozenset[str] = frozenset()) -> Any:
     if isinstance(value, dict):
         return {key: item if key in keep_keys else redact_data(item, keep_keys)
                 for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list | tuple):
         return [redact_data(item, keep_keys) for item in value]
     return value

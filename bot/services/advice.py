@@ -91,8 +91,12 @@ def data_concern_text(session: Session, council: CouncilInfo | None) -> str:
 
 
 def complaint_text(council: CouncilInfo | None) -> str:
-    route = council.complaints_route if council else (
-        "Your council's complaints team (tell me your council and I'll give you its details)."
+    route = (
+        council.complaints_route
+        if council
+        else (
+            "Your council's complaints team (tell me your council and I'll give you its details)."
+        )
     )
     return (
         "I'm sorry this has been so difficult. I've logged your complaint so it is on record. "

@@ -44,8 +44,9 @@ def data_concern_turn(session: Session, ctx: TurnContext) -> Outcome:
     if contains_financial_details(ctx.text):
         outcome.say(NEVER_IN_CHAT)
     outcome.say(data_concern_text(session, council_info(session, council_id)))
-    outcome.slots.update({"offer": "case", "case_category": "data_concern",
-                          "case_priority": "standard"})
+    outcome.slots.update(
+        {"offer": "case", "case_category": "data_concern", "case_priority": "standard"}
+    )
     return outcome.say(
         "Would you like me to log your concern so a member of staff can follow it up?",
         OFFER_BUTTONS,
@@ -64,12 +65,18 @@ def phishing_turn(session: Session, ctx: TurnContext) -> Outcome:
     outcome.say(PHISHING_STEPS)
     priority = "high" if lost else "standard"
     case = ensure_case(
-        session, ctx.conversation_id, ctx.channel, "phishing_report", priority,
-        council_id=council_id, issue=_issue_text("Suspicious message reported", ctx.text),
+        session,
+        ctx.conversation_id,
+        ctx.channel,
+        "phishing_report",
+        priority,
+        council_id=council_id,
+        issue=_issue_text("Suspicious message reported", ctx.text),
         submit=lost,
     )
-    outcome.slots.update({"case_category": "phishing_report", "case_priority": priority,
-                          "offer": "case"})
+    outcome.slots.update(
+        {"case_category": "phishing_report", "case_priority": priority, "offer": "case"}
+    )
     if lost:
         outcome.slots["case_ref"] = case.reference
         return outcome.say(
@@ -88,17 +95,31 @@ def complaint_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Acknowledge without arguing, log it with its service, give the route, offer a person."""
     council_id = resolve_turn_council(session, ctx)
     case = ensure_case(
-        session, ctx.conversation_id, ctx.channel, "complaint", "standard",
-        council_id=council_id, service_id=resolve_turn_service(ctx, use_slot=False),
-        issue=_issue_text("Complaint", ctx.text), submit=True,
+        session,
+        ctx.conversation_id,
+        ctx.channel,
+        "complaint",
+        "standard",
+        council_id=council_id,
+        service_id=resolve_turn_service(ctx, use_slot=False),
+        issue=_issue_text("Complaint", ctx.text),
+        submit=True,
     )
-    outcome = Outcome(slots={"council": council_id, "pending": None, "offer": "case",
-                             "case_category": "complaint", "case_priority": "standard",
-                             "case_ref": case.reference})
-    outcome.say(f"{complaint_text(council_info(session, council_id))} "
-                f"Your reference is {case.reference}.")
-    return outcome.say("Would you like a member of staff to contact you about it?",
-                       OFFER_BUTTONS)
+    outcome = Outcome(
+        slots={
+            "council": council_id,
+            "pending": None,
+            "offer": "case",
+            "case_category": "complaint",
+            "case_priority": "standard",
+            "case_ref": case.reference,
+        }
+    )
+    outcome.say(
+        f"{complaint_text(council_info(session, council_id))} "
+        f"Your reference is {case.reference}."
+    )
+    return outcome.say("Would you like a member of staff to contact you about it?", OFFER_BUTTONS)
 
 
 def affirm_turn(session: Session, ctx: TurnContext) -> Outcome:

@@ -30,14 +30,25 @@ def spool_dir() -> Path:
     return path
 
 
-def spool_case(conversation_id: str, channel: str, category: str, priority: str,
-               issue: str, council_id: str | None = None,
-               urgent_category: str | None = None) -> Path:
+def spool_case(
+    conversation_id: str,
+    channel: str,
+    category: str,
+    priority: str,
+    issue: str,
+    council_id: str | None = None,
+    urgent_category: str | None = None,
+) -> Path:
     """Write the request atomically; the retry loop picks it up."""
     payload = {
-        "conversation_id": conversation_id, "channel": channel, "category": category,
-        "priority": priority, "issue": issue, "council_id": council_id,
-        "urgent_category": urgent_category, "spooled_at": time.time(),
+        "conversation_id": conversation_id,
+        "channel": channel,
+        "category": category,
+        "priority": priority,
+        "issue": issue,
+        "council_id": council_id,
+        "urgent_category": urgent_category,
+        "spooled_at": time.time(),
     }
     target = spool_dir() / f"{int(time.time() * 1000)}-{uuid.uuid4().hex}.json"
     temp = target.with_suffix(".tmp")
@@ -55,9 +66,14 @@ def replay_spool() -> int:
         try:
             with session_scope() as session:
                 ensure_case(
-                    session, payload["conversation_id"], payload["channel"],
-                    payload["category"], payload["priority"], council_id=payload["council_id"],
-                    issue=payload["issue"], urgent_category=payload["urgent_category"],
+                    session,
+                    payload["conversation_id"],
+                    payload["channel"],
+                    payload["category"],
+                    payload["priority"],
+                    council_id=payload["council_id"],
+                    issue=payload["issue"],
+                    urgent_category=payload["urgent_category"],
                     submit=True,
                 )
         except Exception:  # noqa: BLE001 - keep the file and try again later

@@ -39,10 +39,10 @@ SLA = {
 }
 EXPECTATION = {
     "urgent": "A member of staff has been alerted now and will try to reach you as soon as "
-              "they can, usually within the hour.",
+    "they can, usually within the hour.",
     "high": "A member of staff aims to contact you within one working day.",
     "standard": "Because of the incident, replies are slower than usual: a member of staff aims "
-                "to contact you within five working days.",
+    "to contact you within five working days.",
 }
 MAX_LOOKUPS_PER_HOUR = 5
 
@@ -104,11 +104,15 @@ def summarise(case: Case) -> CaseSummary:
 
 
 def open_case_for(session: Session, conversation_id: str) -> Case | None:
-    return session.execute(
-        select(Case)
-        .where(Case.conversation_id == conversation_id, Case.status.in_(OPEN_CASE_STATUSES))
-        .order_by(Case.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Case)
+            .where(Case.conversation_id == conversation_id, Case.status.in_(OPEN_CASE_STATUSES))
+            .order_by(Case.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def _prefix_for(session: Session, council_id: str | None) -> str:
@@ -152,7 +156,11 @@ def ensure_case(
 
 
 def _insert_case(
-    session: Session, conversation_id: str, channel: str, category: str, priority: str,
+    session: Session,
+    conversation_id: str,
+    channel: str,
+    category: str,
+    priority: str,
     council_id: str | None,
 ) -> Case:
     sequence = session.execute(
@@ -183,8 +191,13 @@ def _insert_case(
 
 
 def _merge_into(
-    case: Case, category: str, priority: str, council_id: str | None, service_id: str | None,
-    issue: str | None, urgent_category: str | None,
+    case: Case,
+    category: str,
+    priority: str,
+    council_id: str | None,
+    service_id: str | None,
+    issue: str | None,
+    urgent_category: str | None,
 ) -> None:
     if PRIORITY_ORDER[priority] < PRIORITY_ORDER[case.priority]:
         case.priority = priority
@@ -207,8 +220,15 @@ def _merge_into(
 def update_contact(session: Session, case: Case, **fields: object) -> list[str]:
     """Write contact fields straight into the case row; returns the names that changed."""
     allowed = {
-        "name", "phone", "email", "postcode", "preferred_contact", "contact_time",
-        "safe_to_call", "landline_only", "interpreter_language",
+        "name",
+        "phone",
+        "email",
+        "postcode",
+        "preferred_contact",
+        "contact_time",
+        "safe_to_call",
+        "landline_only",
+        "interpreter_language",
     }
     changed = []
     for key, value in fields.items():
@@ -246,8 +266,11 @@ def verify_identity(case: Case, answer: str) -> bool:
     if case.postcode and normalise_postcode(compact) == case.postcode:
         return True
     digits = re.sub(r"\D", "", answer or "")
-    return bool(case.phone) and len(digits) >= 4 and case.phone.endswith(digits[-4:]) and (
-        len(digits) == 4 or (case.phone or "").endswith(digits)
+    return (
+        bool(case.phone)
+        and len(digits) >= 4
+        and case.phone.endswith(digits[-4:])
+        and (len(digits) == 4 or (case.phone or "").endswith(digits))
     )
 
 

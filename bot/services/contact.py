@@ -147,7 +147,9 @@ def _extract_preferences(text: str, details: ContactDetails) -> None:
     time_match = TIME_PHRASE.search(text)
     if time_match:
         details.contact_time = time_match.group(0).strip()
-    if re.search(r"\b(?:text|txt|sms|message) (?:me|only)\b|\btext(?:ing)? is (?:best|better)", lowered):
+    if re.search(
+        r"\b(?:text|txt|sms|message) (?:me|only)\b|\btext(?:ing)? is (?:best|better)", lowered
+    ):
         details.preferred_contact = "text"
     elif re.search(r"\b(?:email|e-mail) (?:me|only|is best)\b|\bby email\b", lowered):
         details.preferred_contact = "email"

@@ -14,16 +14,28 @@ from bot.db.models import Council
 # for the model; this covers form answers and button-less SMS replies).
 COUNCIL_ALIASES: dict[str, tuple[str, ...]] = {
     "kensington_chelsea": (
-        "kensington and chelsea", "kensington & chelsea", "kensington", "chelsea", "rbkc",
-        "k&c", "k and c", "kandc", "royal borough",
+        "kensington and chelsea",
+        "kensington & chelsea",
+        "kensington",
+        "chelsea",
+        "rbkc",
+        "k&c",
+        "k and c",
+        "kandc",
+        "royal borough",
     ),
     "hammersmith_fulham": (
-        "hammersmith and fulham", "hammersmith & fulham", "hammersmith", "fulham", "lbhf",
-        "h&f", "h and f", "hf",
+        "hammersmith and fulham",
+        "hammersmith & fulham",
+        "hammersmith",
+        "fulham",
+        "lbhf",
+        "h&f",
+        "h and f",
+        "hf",
     ),
     "westminster": ("westminster", "wcc", "city of westminster", "westminister", "westminser"),
 }
-
 
 
 @dataclass(frozen=True)

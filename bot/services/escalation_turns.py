@@ -26,8 +26,14 @@ from bot.services.turn import (
 
 CONTACT_SLOTS = ("contact_reach", "contact_postcode", "contact_time", "contact_name")
 # A reply to a form question with one of these intents is not an answer: let the rules act.
-INTERRUPTING_INTENTS = {"urgent_help", "human_request", "goodbye", "service_status",
-                        "data_concern", "bot_challenge"}
+INTERRUPTING_INTENTS = {
+    "urgent_help",
+    "human_request",
+    "goodbye",
+    "service_status",
+    "data_concern",
+    "bot_challenge",
+}
 CATEGORY_LABELS = {
     "urgent_help": "Urgent help",
     "human_request": "Asked to speak to a person",
@@ -80,18 +86,26 @@ def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     if council is not None:
         advice = emergency_advice(category, council.out_of_hours_phone, council.short_name)
     else:
-        numbers = "; ".join(f"{c.short_name} {c.out_of_hours_phone}" for c in
-                            list_councils(session))
+        numbers = "; ".join(
+            f"{c.short_name} {c.out_of_hours_phone}" for c in list_councils(session)
+        )
         advice = emergency_advice(category, f"(out-of-hours lines: {numbers})", "your council")
     case = ensure_case(
-        session, ctx.conversation_id, ctx.channel, "urgent_help", "urgent",
-        council_id=council_id, service_id=resolve_turn_service(ctx, use_slot=False),
+        session,
+        ctx.conversation_id,
+        ctx.channel,
+        "urgent_help",
+        "urgent",
+        council_id=council_id,
+        service_id=resolve_turn_service(ctx, use_slot=False),
         issue=_issue_text(f"URGENT ({category.value})", ctx.text),
-        urgent_category=category.value, submit=True,
+        urgent_category=category.value,
+        submit=True,
     )
     _prefill(session, ctx, case)
-    outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None,
-                             "council": council_id})
+    outcome = Outcome(
+        slots={**_case_slots(case), "offer": None, "pending": None, "council": council_id}
+    )
     outcome.say(advice)
     if case.phone or case.email:
         outcome.say(
@@ -120,16 +134,22 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     label = CATEGORY_LABELS.get(category, category)
     issue = _issue_text(label, ctx.text) if ctx.intent == "human_request" else label
     case = ensure_case(
-        session, ctx.conversation_id, ctx.channel, category, priority,
+        session,
+        ctx.conversation_id,
+        ctx.channel,
+        category,
+        priority,
         council_id=resolve_turn_council(session, ctx),
-        service_id=resolve_turn_service(ctx), issue=issue,
+        service_id=resolve_turn_service(ctx),
+        issue=issue,
     )
     _prefill(session, ctx, case)
     outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
     if ctx.intent == "human_request":
         outcome.say(
-            "I'll pass this to a member of staff. Phone lines are down, so they will get back to "
-            "you by phone, text or email. I just need a few details: you can skip the optional ones."
+            "I'll pass this to a member of staff. Phone lines are down, so they will get back "
+            "to you by phone, text or email. I just need a few details: you can skip the "
+            "optional ones."
         )
     return outcome
 
@@ -149,7 +169,10 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     so an interrupting message (an emergency, "get me a person") reaches its own rule.
     """
     case = open_case_for(session, ctx.conversation_id) or ensure_case(
-        session, ctx.conversation_id, ctx.channel, "human_request",
+        session,
+        ctx.conversation_id,
+        ctx.channel,
+        "human_request",
         council_id=resolve_turn_council(session, ctx),
     )
     interrupting = ctx.latest_action == "action_listen" and ctx.intent in INTERRUPTING_INTENTS
@@ -195,8 +218,10 @@ def _free_text_answer(text: str, requested: str, found: dict[str, object]) -> No
         return
     if requested == "contact_time":
         found["contact_time"] = text.strip()[:120]
-    elif requested == "contact_name" and len(words) <= 4 and all(
-        w.replace("-", "").replace("'", "").isalpha() for w in words
+    elif (
+        requested == "contact_name"
+        and len(words) <= 4
+        and all(w.replace("-", "").replace("'", "").isalpha() for w in words)
     ):
         found["name"] = " ".join(w.capitalize() for w in words)
 
@@ -215,9 +240,13 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     case = open_case_for(session, ctx.conversation_id)
     category = ctx.slot("case_category") or "human_request"
     case = ensure_case(
-        session, ctx.conversation_id, ctx.channel, case.category if case else category,
+        session,
+        ctx.conversation_id,
+        ctx.channel,
+        case.category if case else category,
         case.priority if case else "standard",
-        council_id=resolve_turn_council(session, ctx), submit=True,
+        council_id=resolve_turn_council(session, ctx),
+        submit=True,
     )
     council = council_info(session, case.council_id)
     how = _how_we_will_contact(case)
@@ -239,4 +268,7 @@ def _how_we_will_contact(case: Case) -> str:
         return f"We will contact you on the {mask_phone(case.phone)}{timing}."
     if case.email:
         return "We will reply by email."
-    return "We have no phone number or email for you, so please keep the reference and ask me for updates."
+    return (
+        "We have no phone number or email for you, so please keep the reference and ask me "
+        "for updates."
+    )

@@ -13,24 +13,55 @@ from bot.db.models import SERVICE_STATES, Council, Service, ServiceStatus, utcno
 from bot.services.councils import CouncilInfo
 
 SERVICE_IDS = (
-    "council_tax", "benefits", "housing_repairs", "homelessness", "social_care", "planning",
-    "parking", "waste", "registrars", "libraries", "payments", "phone_lines", "website",
+    "council_tax",
+    "benefits",
+    "housing_repairs",
+    "homelessness",
+    "social_care",
+    "planning",
+    "parking",
+    "waste",
+    "registrars",
+    "libraries",
+    "payments",
+    "phone_lines",
+    "website",
 )
 
 # Words residents use for each service, for free-text answers the NLU did not tag.
 SERVICE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "council_tax": ("council tax", "counciltax", "councel tax", "council-tax", "ctax"),
-    "benefits": ("benefit", "housing benefit", "council tax support", "council tax reduction",
-                 "ctr", "dhp", "discretionary housing"),
+    "benefits": (
+        "benefit",
+        "housing benefit",
+        "council tax support",
+        "council tax reduction",
+        "ctr",
+        "dhp",
+        "discretionary housing",
+    ),
     "housing_repairs": ("repair", "boiler", "leak", "damp", "mould", "mold"),
     "homelessness": ("homeless", "housing register", "temporary accommodation"),
-    "social_care": ("social care", "carer", "social worker", "children's services",
-                    "childrens services", "care package"),
+    "social_care": (
+        "social care",
+        "carer",
+        "social worker",
+        "children's services",
+        "childrens services",
+        "care package",
+    ),
     "planning": ("planning", "land search", "land charge", "building control"),
     "parking": ("parking", "permit", "pcn", "parking ticket", "visitor voucher"),
     "waste": ("bin", "bins", "rubbish", "recycling", "waste", "bulky", "fly tipping", "tip"),
-    "registrars": ("registrar", "register a birth", "register a death", "certificate",
-                   "birth", "death", "marriage"),
+    "registrars": (
+        "registrar",
+        "register a birth",
+        "register a death",
+        "certificate",
+        "birth",
+        "death",
+        "marriage",
+    ),
     "libraries": ("library", "libraries", "libary"),
     "payments": ("payment", "pay online", "card payment"),
     "phone_lines": ("phone", "phones", "call centre", "helpline", "phone line"),
@@ -71,7 +102,9 @@ def service_from_text(text: str) -> str | None:
     if compact in SERVICE_IDS:
         return compact
     padded = f" {re.sub(r'[^a-z0-9_]+', ' ', lowered)} "
-    hits = [sid for sid, words in SERVICE_KEYWORDS.items() if any(f" {w} " in padded for w in words)]
+    hits = [
+        sid for sid, words in SERVICE_KEYWORDS.items() if any(f" {w} " in padded for w in words)
+    ]
     if "council_tax" in hits and "benefits" in hits:
         hits.remove("council_tax")  # "council tax support" is a benefit
     return hits[0] if len(hits) == 1 else None
@@ -162,7 +195,9 @@ def describe_age(updated_at: datetime, now: datetime | None = None) -> str:
 
 def status_answer(view: StatusView, council: CouncilInfo, now: datetime | None = None) -> str:
     """The full answer about one service: state, what is affected, workaround, a person, age."""
-    parts = [f"{view.service_name} in {council.short_name} {STATE_WORDS.get(view.state, view.state)}."]
+    parts = [
+        f"{view.service_name} in {council.short_name} {STATE_WORDS.get(view.state, view.state)}."
+    ]
     if view.affected:
         parts.append(view.affected)
     if view.workaround:
@@ -190,7 +225,9 @@ def contact_routes(council: CouncilInfo) -> str:
     return text + "."
 
 
-def overview_answer(views: list[StatusView], council: CouncilInfo, now: datetime | None = None) -> str:
+def overview_answer(
+    views: list[StatusView], council: CouncilInfo, now: datetime | None = None
+) -> str:
     """A short summary of every service for one council, grouped by state."""
     groups: dict[str, list[str]] = {state: [] for state in SERVICE_STATES}
     for view in views:

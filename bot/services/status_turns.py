@@ -52,7 +52,7 @@ def service_status_turn(session: Session, ctx: TurnContext) -> Outcome:
     if view is None:
         return outcome.say(
             f"I don't have a status for that service in {council.short_name} yet. "
-            "You can ask a member of staff: say \"speak to a person\"."
+            'You can ask a member of staff: say "speak to a person".'
         )
     return outcome.say(status_answer(view, council))
 
@@ -76,8 +76,9 @@ def inform_turn(session: Session, ctx: TurnContext) -> Outcome:
     if resolve_turn_service(ctx, use_slot=False):
         return service_status_turn(session, ctx)
     council_id = resolve_turn_council(session, ctx)
-    if council_id and (ctx.entity("council") or council_from_text(ctx.text) or
-                       ctx.entity("postcode")):
+    if council_id and (
+        ctx.entity("council") or council_from_text(ctx.text) or ctx.entity("postcode")
+    ):
         council = council_info(session, council_id)
         return Outcome(slots={"council": council_id}).say(
             f"Thanks, I'll give you answers for {council.short_name}. What would you like to know?"

@@ -314,6 +314,9 @@ _ESSENTIALS = (
     "prescription|prescriptions|meter|shopping|groceries|essentials|tea|dinner|tablets|inhaler|"
     "eat|feed|heat|top"
 )
+_DATA = "data|details|information|account|money|info|identity|records|files|password"
+_DROP = "bridge|roof|building|balcony|train|cliff|car|bus|window"
+_CANNOT = ("can not", "unable to")
 _CARE_TASK = "give|help|get|wash|feed|dress|put|change|hoist|check|bathe|toilet|do|make|sort"
 _ARRIVE = "come|turn|show|arrive|attend|attended|be|visit|visited|appear|appeared|here"
 
@@ -397,15 +400,16 @@ VETO_RULES: tuple[Rule, ...] = (
         "ambulance station|depot|service|strike|strikes", "fire station|service|brigade|alarm",
         "trapped wind", "fall in income|wages|earnings|prices|pay|numbers|standards|quality",
         "fall last|this year|month|week|summer|winter|christmas", "fall a while|few|couple",
-        "fall _? _? ago", "data|details|information|account|money|info|identity|records|files "
-        "be? in danger|at risk|safe", "feel safe giving|using|sharing|paying|entering|putting|"
-        "clicking|opening|online|with the", "flee this|the queue|country|war",
+        "fall _? _? ago", *_each("{x} be? in danger", _DATA), *_each("{x} be? at risk", _DATA),
+        *_each("{x} be? safe", _DATA),
+        "feel safe giving|using|sharing|paying|entering|putting|clicking|opening|online",
+        "feel safe with the", "flee this|the queue|country|war",
         "flood of", "flooded with", "drowning in", "kill time", "killing time",
         "dying to", "dying for", "to die for", "dying of boredom|laughter|embarrassment",
         "die of boredom|laughter|embarrassment|shame", "died laughing", "nearly died laughing",
         "kill for a", "killing me softly", "bored to death", "scared to death of the",
         "end of the month", "homeless charity|charities|services|service|team|unit|strategy|"
-        "hostel|shelter|people|person|persons|families|application|applications",
+        "hostel|shelter|people|person|persons|families",
         "emergency repair|repairs|number|numbers|contact|planning|services",
     ),
 )
@@ -424,9 +428,9 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         "myself|himself|herself|themselves|themself",
         "kill|end|ending|take|taking|took my|his|her|their own? life",
         "end|ending it all", "of|about ending|end it", "want|wish it all to end",
-        "want|wish it to end", "want|wish it all over", "go to|about to|want to|will end it",
-        "jump|jumping|throw|throwing off|from|in front of the|a|my? bridge|roof|building|"
-        "balcony|train|cliff|car|bus",
+        "want|wish it to end", "want|wish it all over", "go|about|want to end it",
+        "will end it", *_each("jump|jumping|throw|throwing {x} the|a|my? " + _DROP, "off|from",
+                              "in front of"),
         "threatening|threatened|threatens|go|want|wants to jump",
         negation_window=2,
         not_next="with for now",
@@ -443,9 +447,10 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         "want to? be dead", "wish i be dead", "wish i be not alive|here|born",
         "rather|prefer be dead", "better off dead", "better off without me",
         "better off if i be dead|gone", "no point living|existing",
-        "point in|of living|going|existing|life|carrying|being alive|here",
+        "point in|of living|going|existing|life|carrying", "point in|of being alive|here",
         "no reason to live", "nothing to live for", "can not go on anymore",
-        "can not go on any more", "can not do this anymore|any more", "can not carry on",
+        "can not go on any more", "can not do this anymore", "can not do this any more",
+        "can not carry on",
         "pills|tablets ready", "take all my|the pills|tablets", "disappear forever",
         "goodbye letter|letters|note", "written letters to my family", "say goodbye to everyone",
         negation_window=2,
@@ -461,7 +466,7 @@ SAFEGUARDING_RULES: tuple[Rule, ...] = (
         "at risk of harm|significant|abuse|being|serious|exploitation|neglect|violence|danger",
         "financially|sexually|physically abused", "financial|sexual abuse", "being exploited",
         "being groomed", "grooming", "taken advantage of", "taking advantage of her|him|them",
-        "disclosed abuse|that", "disclosure of abuse",
+        "disclosed abuse|that", "disclosure of abuse", "out of his|her|their savings|pension",
         not_next="policy training course courses procedures procedure team lead board",
     ),
     _rule(
@@ -491,6 +496,7 @@ SAFEGUARDING_RULES: tuple[Rule, ...] = (
         "hit the|her|his|their|my? children|child|son|daughter",
         "touch|touches|touched|touching her|him|them|me inappropriately|sexually?",
         "crying|screaming for hours|days|ages", "disclosed", "left home? alone|unattended",
+        "never there|home|around", "not look after|feed|feeding|feeds",
         "left on their|his|her own", "home alone", "wandering alone|around|about",
         "wandering on his|her|their own", "wandering around on his|her|their own",
         needs=("CTX_CHILD",), not_prev="i me we", not_next="base",
@@ -512,12 +518,12 @@ SAFEGUARDING_RULES: tuple[Rule, ...] = (
         "referral to children|child 's? services|social",
         "referral to social care|services|workers", "mash referral|form|team",
         "make|making|submit|submitting|send|do a|an urgent? referral",
-        "speak to|contact|call a? social worker",
+        "speak to a? social worker", "contact|call a? social worker",
         needs=("CTX_CHILD",),
     ),
     _rule(
         "sg_childrens_services", C.SAFEGUARDING,
-        "children|child 's? services|social care", "duty social worker",
+        "children|child 's? services", "children|child 's? social care", "duty social worker",
         "social worker urgently",
         needs=("CTX_SG_URGENT",),
     ),
@@ -584,7 +590,8 @@ GAS_RULES: tuple[Rule, ...] = (
         "smell gas", "smell of|like|off gas", "smell _? of|like gas", "gas smell",
         "gas leak|leaking|leaks|escape|escaping|explosion", "leaking|leak gas", "hissing _? gas",
         "gas _? leaking|leak|leaks|hissing|escaping",
-        "gas pipe|main|meter|supply be? damaged|broken|cracked|hissing|leaking",
+        "gas pipe|main|meter|supply|hob|cooker|fire _? be? damaged|broken|cracked|hissing|"
+        "leaking",
         "carbon? monoxide|co alarm|detector|monitor be|keep? go|went|sounding|beeping|"
         "ringing|sounded|beeps|bleeping|screaming|off",
         "carbon? monoxide|co alarm|detector|monitor have? go|went off", "monoxide",
@@ -650,7 +657,7 @@ UNSAFE_HOME_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "insecure", C.UNSAFE_HOME,
-        "can not|unable to? lock|secure the|my|our? front|back? door|window|flat|house|home",
+        *_each("{x} lock|secure the|my|our? front|back? door|window|flat|house|home", *_CANNOT),
         "will|can|do not lock|shut|close|secure",
         "door|window|lock|locks|entrance|frame be? broken|smashed|kicked|bust|busted|forced|"
         "damaged|snapped",
@@ -680,7 +687,7 @@ UNSAFE_HOME_RULES: tuple[Rule, ...] = (
         not_next="with by defence defences risk alert alerts warning warnings consultation "
                  "insurance map maps scheme of underpass road roads street streets park field "
                  "fields pitch tunnel subway lane path footpath pavement garden",
-        not_prev="street road roads streets high river the",
+        not_prev="street road roads streets high river",
     ),
 )
 
@@ -730,10 +737,10 @@ NO_MONEY_RULES: tuple[Rule, ...] = (
         f"no {_ESSENTIALS} or|and gas|electric? credit",
         "no gas|electric|emergency|credit on|in|left on? the|my meter",
         "no gas|electric|emergency credit", "no credit left", "on emergency credit",
-        f"can not|unable to? afford|buy|get|top up? {_ESSENTIALS}",
-        f"can not|unable to? afford|buy|get|top up? my|the|any|some|baby {_ESSENTIALS}",
-        f"can not|unable to? pay for my|the|any|some|baby? {_ESSENTIALS}",
-        "can not|unable to? afford to eat|heat|feed", "can not feed", "nothing to feed",
+        *_each("{x} afford|buy|get|top up? " + _ESSENTIALS, *_CANNOT),
+        *_each("{x} afford|buy|get|top up? my|the|any|some|baby _? " + _ESSENTIALS, *_CANNOT),
+        *_each("{x} pay for my|the|any|some|baby? _? " + _ESSENTIALS, *_CANNOT),
+        *_each("{x} afford to eat|heat|feed", *_CANNOT), "can not feed", "nothing to feed",
         "nothing to eat", "no food", "nothing in the cupboards|fridge|house",
         "children|child|son|daughter be? hungry|starving",
         "have not eaten|ate for|in|since", "not eaten|ate for|in|since",
@@ -784,8 +791,8 @@ MISSED_CARE_RULES: tuple[Rule, ...] = (
         "visit|visits|call|calls|care have|do? not happen|happened",
         f"nobody have? {_ARRIVE} up? to {_CARE_TASK}",
         f"no one have? {_ARRIVE} up? to {_CARE_TASK}",
-        f"nobody _? _? _? have? {_ARRIVE}",
-        f"no one _? _? _? have? {_ARRIVE}",
+        f"nobody _? _? _? _? have? {_ARRIVE}",
+        f"no one _? _? _? _? have? {_ARRIVE}",
         needs=("CTX_CARE",), negation_window=0,
         not_next="to",
     ),
@@ -810,7 +817,7 @@ GENERAL_RULES: tuple[Rule, ...] = (
         "knife|gun|machete|weapon|weapons", "ambulance", "life -? threatening",
         "life or death", "trying to break|get in|into my|the|our? flat|house|home|door|window",
         "break|breaking into my|our|the? flat|house|home", "stuck|trapped in the? lift",
-        "lift be? stuck", "trapped", "bleeding heavily|badly|a lot", "be bleeding",
+        "lift be? stuck", "trapped", "bleeding heavily|badly", "bleeding a lot", "be bleeding",
         "swallowed bleach|pills|tablets|battery|batteries|poison|chemicals",
         "been stabbed", "stabbed", "explosion",
         not_next="behind out off through alarm alarms safety door doors test testing drill "

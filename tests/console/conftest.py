@@ -8,9 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.console import accounts
 from bot.console.accounts import create_staff
 from bot.console.app import create_app
 from bot.console.throttle import IP_FAILURES
@@ -31,7 +33,12 @@ def console_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[None]:  #
     monkeypatch.setenv("RASA_AUTH_TOKEN", "test-token")
     monkeypatch.setenv("HTTP_TIMEOUT", "2")
     IP_FAILURES.clear()
+    # Cheap argon2 parameters: same algorithm and code path, a fraction of the cost.
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
+                                                             parallelism=1))
+    accounts._dummy_hash.cache_clear()
     yield
+    accounts._dummy_hash.cache_clear()
     IP_FAILURES.clear()
 
 

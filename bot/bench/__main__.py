@@ -1,0 +1,57 @@
+"""`make bench`: every benchmark in one run, printing figures (no pass/fail timing asserts)."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+
+# (title, module): each module has run() -> dict and format_results(dict) -> str, or prints
+# its own table from run() when it has no formatter.
+BENCHES = (
+    ("NLU on the held-out split", "bot.bench.nlu_eval"),
+    ("Urgent safety net", "bot.bench.triage_bench"),
+    ("Redaction of personal data", "bot.bench.privacy_bench"),
+    ("REST latency, throughput, memory, start-up", "bot.bench.rest_load"),
+    ("SMS webhook", "bot.bench.sms_bench"),
+)
+
+
+def _run_one(module_name: str) -> str:
+    module = importlib.import_module(module_name)
+    if module_name == "bot.bench.nlu_eval":
+        results = module.evaluate(Path("results/bench-nlu"))
+    else:
+        results = module.run()
+    formatter = getattr(module, "format_results", None)
+    return formatter(results) if formatter else _plain(results)
+
+
+def _plain(results: object, indent: str = "") -> str:
+    if isinstance(results, dict):
+        lines = []
+        for key, value in results.items():
+            if isinstance(value, dict):
+                lines.append(f"{indent}{key}:")
+                lines.append(_plain(value, indent + "  "))
+            elif isinstance(value, float):
+                lines.append(f"{indent}{key}: {value:.4g}")
+            else:
+                lines.append(f"{indent}{key}: {value}")
+        return "\n".join(lines)
+    return f"{indent}{results}"
+
+
+def main() -> None:
+    for title, module_name in BENCHES:
+        print(f"\n=== {title} ===", flush=True)
+        started = time.perf_counter()
+        try:
+            print(_run_one(module_name), flush=True)
+        except ModuleNotFoundError as error:
+            print(f"(not available in this build: {error.name})")
+        print(f"[{time.perf_counter() - started:.0f} s]", flush=True)
+
+
+if __name__ == "__main__":
+    main()

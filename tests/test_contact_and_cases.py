@@ -1,0 +1,101 @@
+"""Contact parsing and case references: the rules residents' answers and references follow."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bot.services.cases import (
+    ALPHABET,
+    REF_RANDOM_CHARS,
+    ensure_case,
+    new_reference,
+    normalise_reference,
+)
+from bot.services.contact import extract_contact, is_skip, normalise_postcode, normalise_uk_phone
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("07700 900118", "+447700900118"),
+        ("+44 7700 900118", "+447700900118"),
+        ("0044 7700-900-118", "+447700900118"),
+        ("020 7946 0123", "+442079460123"),
+        ("(020) 7946 0123", "+442079460123"),
+        ("0770090011", None),
+        ("12345678901", None),
+    ],
+)
+def test_uk_phone_normalisation(raw: str, expected: str | None) -> None:
+    assert normalise_uk_phone(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("w106el", "W10 6EL"),
+        ("SW1A 1AA", "SW1A 1AA"),
+        ("sw6 1aa", "SW6 1AA"),
+        ("W1", None),
+        ("123 456", None),
+    ],
+)
+def test_postcode_normalisation(raw: str, expected: str | None) -> None:
+    assert normalise_postcode(raw) == expected
+
+
+def test_several_details_in_any_order() -> None:
+    details = extract_contact("after 6pm pls, ayesha@example.com or 07700900118, postcode w10 6el")
+    assert details.email == "ayesha@example.com"
+    assert details.phone == "+447700900118"
+    assert details.postcode == "W10 6EL"
+    assert details.contact_time == "after 6pm"
+
+
+def test_safety_and_preferences() -> None:
+    details = extract_contact(
+        "please dont call, text only, its not safe. I need an interpreter in Arabic"
+    )
+    assert details.safe_to_call is False and details.preferred_contact == "text"
+    assert details.interpreter_language == "Arabic"
+    assert extract_contact("i only have a landline 020 7946 0999").landline_only is True
+    assert extract_contact("my name is Ayesha Khan").name == "Ayesha Khan"
+
+
+def test_invalid_phone_is_reported() -> None:
+    details = extract_contact("call me on 0770 0900 11")
+    assert "phone" in details.invalid and details.phone is None
+
+
+def test_skip_words() -> None:
+    assert is_skip("skip") and is_skip("rather not say") and is_skip("No thanks.")
+    assert not is_skip("no heating since monday")
+
+
+def test_reference_has_at_least_40_bits_and_is_unambiguous() -> None:
+    assert REF_RANDOM_CHARS * math.log2(len(ALPHABET)) >= 40
+    assert not set("ILOU") & set(ALPHABET)
+    references = {new_reference("KC") for _ in range(2000)}
+    assert len(references) == 2000
+
+
+@pytest.mark.parametrize(
+    "typed", ["kc7kq2m9xd", "KC 7KQ2 M9XD", "ref: kc-7kq2-m9xd", "KC-7KQ2-M9XD"]
+)
+def test_reference_tolerates_small_format_errors(typed: str) -> None:
+    assert normalise_reference(typed) == "KC-7KQ2-M9XD"
+
+
+def test_reference_fixes_o_and_i_slips() -> None:
+    assert normalise_reference("KC-7KQ2-M9XO") == "KC-7KQ2-M9X0"
+    assert normalise_reference("understand") is None
+
+
+def test_priority_only_goes_up(session) -> None:
+    case = ensure_case(session, "conv", "rest", "human_request", "standard", submit=True)
+    ensure_case(session, "conv", "rest", "urgent_help", "urgent", issue="danger")
+    assert case.priority == "urgent" and case.category == "urgent_help"
+    ensure_case(session, "conv", "rest", "complaint", "standard", issue="also a complaint")
+    assert case.priority == "urgent" and case.issues == ["danger", "also a complaint"]
