@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -64,12 +65,16 @@ def _spool_and_explain(category: str, priority: str):  # noqa: ANN202
     return handler
 
 
-class SimpleTurnAction(Action):
-    """An action that runs one turn function."""
+class SimpleTurnAction(Action, ABC):
+    """An action that runs one turn function (abstract: rasa-sdk registers only subclasses)."""
 
-    action_name = ""
     turn = staticmethod(service_status_turn)
     on_failure = None
+
+    @property
+    @abstractmethod
+    def action_name(self) -> str:
+        """The action's name in the domain."""
 
     def name(self) -> str:
         return self.action_name

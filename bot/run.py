@@ -48,6 +48,8 @@ def run_environment(environ: dict[str, str] | None = None) -> tuple[dict[str, st
         env.setdefault("TWILIO_AUTH_TOKEN", local_secret("twilio_token"))
         env.setdefault("TWILIO_API_BASE", f"http://127.0.0.1:{FAKE_TWILIO_PORT}")
         processes.append("twilio")
+    if not env.get("CONVERSATION_ID_KEY"):
+        env["CONVERSATION_ID_KEY"] = local_secret("conversation_id_key")
     return env, processes
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -30,13 +31,21 @@ from bot.db.models import (
     utcnow,
 )
 from bot.services.cases import record_event
+from bot.services.contact import normalise_uk_phone
 
 PSEUDONYM_PREFIX = "sms-"
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 # Later states win; a late "sent" callback never overwrites "delivered".
 STATUS_RANK = {
     "accepted": 0, "scheduled": 0, "queued": 1, "sending": 2, "sent": 3,
     "delivered": 4, "undelivered": 4, "failed": 4, "read": 5,
 }
+
+
+def normalise_sender(raw: str) -> str | None:
+    """E.164 for a UK number in any common format, or an international E.164 number as is."""
+    raw = (raw or "").strip()
+    return normalise_uk_phone(raw) or (raw if E164.match(raw) else None)
 
 
 def conversation_key() -> str:

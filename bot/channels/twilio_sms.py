@@ -60,8 +60,8 @@ from bot.channels.sms_render import (
     render_choices,
     render_parts,
 )
+from bot.channels.sms_store import normalise_sender
 from bot.config import Settings, get_settings
-from bot.services.contact import normalise_uk_phone
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,6 @@ MAX_FORM_FIELDS = 100
 SEND_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.5
 TWILIO_API_ORIGIN = re.compile(r"^https://[A-Za-z0-9.-]+\.twilio\.com", re.IGNORECASE)
-E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
 T = TypeVar("T")
 Job = Callable[[], Awaitable[None]]
@@ -157,12 +156,6 @@ def authenticated_form(request: Request) -> RequestParameters:
         )
         raise WebhookRefused(403, "invalid X-Twilio-Signature")
     return form
-
-
-def normalise_sender(raw: str) -> str | None:
-    """E.164 for a UK number in any common format, or an international E.164 number as is."""
-    raw = (raw or "").strip()
-    return normalise_uk_phone(raw) or (raw if E164.match(raw) else None)
 
 
 def parse_inbound(form: RequestParameters) -> InboundSms:

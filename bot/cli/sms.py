@@ -17,8 +17,8 @@ from typing import Any
 import requests
 from twilio.request_validator import RequestValidator
 
+from bot.channels.sms_store import normalise_sender
 from bot.config import Settings, get_settings
-from bot.services.contact import normalise_uk_phone
 
 # twilio_sms.URL_PREFIX + WEBHOOK_PATH; not imported from there because that loads all of Rasa.
 WEBHOOK_PATH = "/webhooks/twilio_sms/webhook"
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def resident_number(raw: str) -> str:
-    phone = normalise_uk_phone(raw) or (raw if raw.startswith("+") and raw[1:].isdigit() else None)
+    phone = normalise_sender(raw)
     if phone is None:
         raise ValueError(f"not a phone number: {raw!r}")
     return phone

@@ -110,7 +110,8 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
                  "number on the back", "code on the back", "on the back"),
     "bank": ("sort code", "sortcode", "sort-code", "s/c", "sort", "bank", "banks", "bank's",
              "building society", "iban", "bacs", "bank account", "bank details", "natwest",
-             "barclays", "lloyds", "hsbc", "santander", "nationwide", "monzo", "halifax"),
+             "barclays", "lloyds", "hsbc", "santander", "nationwide", "monzo", "halifax",
+             "direct debit"),
     "council": ("council tax", "ctax", "c/tax", "c tax", "rent", "business rates", "reference",
                 "ref", "claim", "benefit", "benefits", "case", "library", "pcn", "permit",
                 "parking", "planning", "application", "invoice", "order", "tracking", "job"),
@@ -127,8 +128,22 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
               "move to", "i'm in", "im in", "i am in", "we're in", "we are in", "resident in",
               "area is", "address is in", "live at"),
     "passport": ("passport", "passport number", "passport no"),
+    # Phrases in which a cue word means something else: "direct debit", "bank holiday".
+    "veto_card": ("direct debit", "library card", "oyster card", "birthday card", "gift card",
+                  "loyalty card", "nectar card", "sim card", "id card", "scratch card",
+                  "memory card", "business card", "travel card", "universal credit",
+                  "tax credit", "tax credits", "pension credit", "credit union", "in credit",
+                  "credit balance"),
+    "veto_bank": ("bank holiday", "bank holidays", "food bank", "river bank", "sort it",
+                  "sort out", "sort this", "sort that", "sort things", "sort me", "sort my",
+                  "sort the"),
     "licence": ("licence", "license", "driving licence", "driving license", "dl", "dvla",
                 "driver's licence", "drivers licence", "driver licence", "driver's license"),
+}
+# Abbreviations the tokenizer keeps whole in some spellings ("D.O.B." vs "d.o.b").
+CUE_TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
+    "dob": [[{"LOWER": {"REGEX": r"^d\.?o\.?b\.?:?$"}}]],
+    "ni": [[{"LOWER": {"REGEX": r"^n\.i\.?(?:no\.?)?:?$"}}]],
 }
 # Words that may stand between a cue and its value: "dob is the 12/03/85", "NI no: ...".
 FILLER_WORDS = frozenset("""
@@ -142,20 +157,34 @@ _EXTRA_INFIXES = (r"[:=]", r"(?<=[A-Za-z])(?=\d)", r"(?<=[A-Za-z])-(?=\d)")
 
 
 class CueMatcher:
-    """spaCy component: marks context words as `doc.spans["pii_cues"]`."""
+    """spaCy component: where the context words are, as `doc._.pii_cues` {label: [(start, end)]}.
+
+    A PhraseMatcher on lower-case text for the phrases, plus a small Matcher for the token
+    patterns; offsets rather than Span objects, since the value finders work on characters.
+    """
 
     def __init__(self, nlp: Language) -> None:
-        from spacy.matcher import Matcher
+        from spacy.matcher import Matcher, PhraseMatcher
 
-        self.matcher = Matcher(nlp.vocab)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         for label, phrases in CUE_PHRASES.items():
-            patterns = [[{"LOWER": token.lower_} for token in nlp.make_doc(phrase)]
-                        for phrase in phrases]
-            self.matcher.add(label, patterns)
+            self.phrases.add(label, [nlp.make_doc(phrase) for phrase in phrases])
+        self.tokens = Matcher(nlp.vocab)
+        for label, patterns in CUE_TOKEN_PATTERNS.items():
+            self.tokens.add(label, patterns)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["pii_cues"] = self.matcher(doc, as_spans=True)
+        cues: dict[str, list[tuple[int, int]]] = {}
+        strings = doc.vocab.strings
+        for match_id, start, end in [*self.phrases(doc), *self.tokens(doc)]:
+            last = doc[end - 1]
+            cues.setdefault(strings[match_id], []).append((doc[start].idx, last.idx + len(last)))
+        doc._.pii_cues = cues
         return doc
+
+
+def _overlaps_any(cue: tuple[int, int], vetoes: list[tuple[int, int]]) -> bool:
+    return any(cue[0] < end and start < cue[1] for start, end in vetoes)
 
 
 class Context:
@@ -167,9 +196,14 @@ class Context:
 
     @classmethod
     def of(cls, doc: Doc) -> Context:
-        cues: dict[str, list[tuple[int, int]]] = {}
-        for span in doc.spans["pii_cues"]:
-            cues.setdefault(span.label_, []).append((span.start_char, span.end_char))
+        cues = dict(doc._.pii_cues)
+        for label in ("card", "bank"):
+            vetoes = cues.get("veto_" + label, [])
+            kept = [cue for cue in cues.get(label, ()) if not _overlaps_any(cue, vetoes)]
+            if kept:
+                cues[label] = kept
+            else:
+                cues.pop(label, None)
         return cls(doc.text, cues)
 
     def has(self, label: str) -> bool:
@@ -264,9 +298,9 @@ def personal_phone(raw: str) -> bool:
 # --- value finders -------------------------------------------------------------------------
 
 _SEP = r"[ \-]"
-_CARD_RUN = re.compile(r"(?<![\d.,])\d(?:[ \-]{0,2}\d){11,22}(?![.,]?\d)")
+_CARD_RUN = re.compile(r"(?<![\d.,])\d(?:(?:[ \-]{0,2}|\.(?=\d{4}))\d){11,22}(?![.,]?\d)")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(\s?0\s?\)\s?|0\s?)?|44(?=7\d{9}\b)|\(?0)"
+    r"(?<![\w+])(?<!\d[\-./])(?:(?:\+|00)\s?44\s?(?:\(\s?0\s?\)\s?|0\s?)?|44(?=7\d{9}\b)|\(?0)"
     r"(?:[\s().\-]{0,3}\d){9,10}(?!\d)"
 )
 _PHONE_LOOSE = re.compile(r"(?<![\w+])(?:\+\s?44|0)(?:[\s().\-]{0,2}\d){8,11}(?![\d/.]\d)")
@@ -281,6 +315,7 @@ _EMAIL_WORDS = re.compile(
     r"\s+dot\s+(?:com|org|net|uk|co\s+dot\s+uk|org\s+dot\s+uk|gov\s+dot\s+uk|ac\s+dot\s+uk)\b",
     re.IGNORECASE,
 )
+_EMAIL_HINT = re.compile(r"\bdot\b|[(\[]at[)\]]", re.IGNORECASE)
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
 IBAN_LENGTHS = {
     "GB": 22, "IE": 22, "DE": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "BE": 16, "PT": 25,
@@ -288,8 +323,10 @@ IBAN_LENGTHS = {
     "FI": 18, "BG": 22, "GR": 27, "HU": 28, "CZ": 24, "SK": 24, "HR": 21, "SI": 19, "EE": 20,
     "LU": 20, "CY": 28, "MT": 31, "IS": 26, "TR": 26, "GI": 23, "IM": 22, "JE": 22, "GG": 22,
 }
-_SORT_CODE = re.compile(r"(?<![\d\-/.:])(\d{2})([ \-.]?)(\d{2})\2(\d{2})(?![\d\-/.:])")
-_ACCOUNT = re.compile(r"(?<![\d\-/.:£$])(?:\d{4}[ \-]\d{4}|\d{7,8})(?![\d\-/.:])")
+_SORT_CODE = re.compile(r"(?<![\d\-/.:])(\d{2})([ \-.]?)(\d{2})\2(\d{2})(?![\d\-/:]|\.\d)")
+_ACCOUNT = re.compile(
+    r"(?<![\d\-/.:£$])(?:\d{4}[ \-]\d{4}|\d{2}(?:[ \-]\d{2}){3}|\d{7,8})(?![\d\-/:]|\.\d)"
+)
 _NI_NUMBER = re.compile(
     rf"(?<![A-Za-z0-9])([A-Za-z]){_SEP}?([A-Za-z])((?:{_SEP}{{0,2}}\d){{6}})"
     rf"(?:{_SEP}{{0,2}}([A-Da-d]))?(?![A-Za-z0-9])"
@@ -320,11 +357,11 @@ _DATE = re.compile(
 )
 _EXPIRY = re.compile(
     r"(?<![\d/.])(?<!\d-)(?:(?:0?[1-9]|1[0-2])\s?[/\-.]\s?(?:20)?\d{2}"
-    rf"|{_MONTHS}\.?\s+(?:20)?\d{{2}})(?![\d/.])",
+    rf"|{_MONTHS}\.?\s+(?:20)?\d{{2}})(?![\d/]|\.\d)",
     re.IGNORECASE,
 )
-_EXPIRY_COMPACT = re.compile(r"(?<![\d/.])(?:0[1-9]|1[0-2]) ?(?:20)?\d{2}(?![\d/.])")
-_CVV = re.compile(r"(?<![\d/.,:£$\-])\d{3,4}(?![\d/.,:%]|\s?(?:am|pm|a\.m|p\.m)\b)")
+_EXPIRY_COMPACT = re.compile(r"(?<![\d/.])(?:0[1-9]|1[0-2]) ?(?:20)?\d{2}(?![\d/]|\.\d)")
+_CVV = re.compile(r"(?<![\d/.,:£$\-])\d{3,4}(?![\d/:%]|[.,]\d|\s?(?:am|pm|a\.m|p\.m)\b)")
 _PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{0,2}\d(?: ?\d){5,8}[A-Za-z]?(?![A-Za-z0-9])")
 _LICENCE_UK = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z9]{5}) ?(\d{6}) ?([A-Za-z9]{2}\d[A-Za-z]{2})(?: ?\d{2})?"
@@ -406,7 +443,10 @@ def _card_in_run(text: str, groups: list[tuple[int, int]], cued: bool) -> PiiSpa
 def _cards(ctx: Context) -> Iterator[PiiSpan]:
     for match in _CARD_RUN.finditer(ctx.text):
         groups = _digit_groups(ctx.text, match.start(), match.end())
-        card = _card_in_run(ctx.text, groups, ctx.near_before("card", match.start(), 40))
+        cued = ctx.near_before("card", match.start(), 40)
+        if not cued and ctx.near_before("veto_card", match.start(), 25):
+            continue  # "library card 21234001234567": Luhn alone is a 1 in 10 chance
+        card = _card_in_run(ctx.text, groups, cued)
         if card:
             yield card
 
@@ -425,7 +465,9 @@ def _expiries(ctx: Context, cards: list[PiiSpan]) -> Iterator[PiiSpan]:
         ):
             yield _span(EXPIRY, ctx.text, match.start(), match.end())
     for match in _EXPIRY_COMPACT.finditer(ctx.text):
-        if ctx.said_before("expiry", match.start(), 8):
+        if ctx.said_before("expiry", match.start(), 8) or _right_after(
+            cards, {CARD}, match.start(), 3
+        ):
             yield _span(EXPIRY, ctx.text, match.start(), match.end())
 
 
@@ -509,6 +551,8 @@ def _outward_postcodes(ctx: Context) -> Iterator[PiiSpan]:
     if whole and outward_ok(whole.group(1)):
         yield _span(POSTCODE, ctx.text, whole.start(1), whole.end(1))
         return
+    if not (ctx.has("postcode") or ctx.has("place")):
+        return
     for match in _OUTWARD.finditer(ctx.text):
         start, end = match.span()
         if outward_ok(match.group(0)) and (
@@ -529,6 +573,8 @@ def _id_documents(ctx: Context) -> Iterator[PiiSpan]:
     """Passport and licence numbers: the nearest document word decides which it is."""
     for kind, pattern in ((PASSPORT, _PASSPORT), (LICENCE, _LICENCE_OTHER)):
         label = kind.lower()
+        if not ctx.has(label):
+            continue
         for match in pattern.finditer(ctx.text):
             start = match.start()
             if ctx.said_before(label, start, 30) and ctx.nearest_before(
@@ -542,16 +588,25 @@ def _id_documents(ctx: Context) -> Iterator[PiiSpan]:
 
 
 def detect(ctx: Context) -> list[PiiSpan]:
-    """Every validated candidate, overlapping ones resolved: longest first, then by type."""
+    """Every validated candidate, overlapping ones resolved: longest first, then by type.
+
+    Finders that need a cue run only when the message has one (most messages have none).
+    """
     cards = list(_cards(ctx))
-    expiries = list(_expiries(ctx, cards))
-    sort_codes = list(_sort_codes(ctx))
-    candidates = [
-        *cards, *expiries, *_cvvs(ctx, cards + expiries), *_emails(ctx), *_phones(ctx),
-        *_ibans(ctx), *sort_codes, *_accounts(ctx, sort_codes), *_ni_numbers(ctx),
-        *_full_postcodes(ctx), *_outward_postcodes(ctx), *_dates_of_birth(ctx),
-        *_id_documents(ctx),
-    ]
+    card_talk = bool(cards) or ctx.has("card")
+    expiries = list(_expiries(ctx, cards)) if card_talk else []
+    sort_codes = list(_sort_codes(ctx)) if ctx.has("bank") else []
+    candidates = [*cards, *expiries, *sort_codes, *_phones(ctx), *_ibans(ctx),
+                  *_ni_numbers(ctx), *_full_postcodes(ctx), *_outward_postcodes(ctx)]
+    if card_talk or ctx.has("cvv"):
+        candidates += _cvvs(ctx, cards + expiries)
+    if "@" in ctx.text or _EMAIL_HINT.search(ctx.text):
+        candidates += _emails(ctx)
+    if sort_codes or ctx.has("bank"):
+        candidates += _accounts(ctx, sort_codes)
+    if ctx.has("dob"):
+        candidates += _dates_of_birth(ctx)
+    candidates += _id_documents(ctx)
     return _resolve_overlaps(candidates)
 
 
@@ -602,8 +657,9 @@ def build_pipeline() -> Language:
     from spacy.tokens import Doc
     from spacy.util import compile_infix_regex
 
-    if not Doc.has_extension("pii"):
-        Doc.set_extension("pii", default=None)
+    for extension in ("pii", "pii_cues"):
+        if not Doc.has_extension(extension):
+            Doc.set_extension(extension, default=None)
     if not Language.has_factory("council_pii_cues"):
         Language.factory("council_pii_cues", func=lambda nlp, name: CueMatcher(nlp))
         Language.component("council_pii_values", func=_value_finder)

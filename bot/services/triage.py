@@ -114,6 +114,10 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
     "go": ("go", "goes", "went", "gone", "going", "gon"),
     "to": ("to", "2", "na"),
     "happen": ("happen", "happened", "happens", "happening"),
+    "jump": ("jump", "jumped", "jumping", "jumps"),
+    "until": ("until", "till", "til", "untill", "untl"),
+    "leak": ("leak", "leek", "leeks", "leack"),
+    "year": ("year", "years", "yr", "yrs", "yo"),
     # risk vocabulary
     "kill": ("kill", "kil", "killing", "killin", "kills"),
     "myself": ("myself", "myslef", "meself", "mysel", "mysef", "myselfe"),
@@ -161,7 +165,7 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
     "abused": ("abused",),
     "hit": ("hit", "hits", "hitting", "beat", "beats", "beating", "beaten", "punch", "punches",
             "punched", "punching", "slap", "slaps", "slapped", "strangled", "strangles",
-            "strangling", "choked", "chokes", "choking", "attacked", "attacks", "assaulted",
+            "strangling", "choked", "attacked", "attacks", "assaulted",
             "hurts", "hurt", "hurting", "smacks", "smacked", "batters", "battered",
             "throttled", "pushed", "pushes", "shoved", "shoves", "grabbed", "dragged", "bit",
             "spat", "headbutted"),
@@ -317,7 +321,14 @@ _ESSENTIALS = (
 _DATA = "data|details|information|account|money|info|identity|records|files|password"
 _DROP = "bridge|roof|building|balcony|train|cliff|car|bus|window"
 _CANNOT = ("can not", "unable to")
-_CARE_TASK = "give|help|get|wash|feed|dress|put|change|hoist|check|bathe|toilet|do|make|sort"
+_CARE_TASK = (
+    "give|help|get|wash|feed|dress|put|change|hoist|check|bathe|toilet|do|make|sort|see|visit"
+)
+_OTHER_PERSON = (
+    "neighbour|neighbor|mum|mother|dad|father|he|she|someone|somebody|man|woman|husband|wife|"
+    "son|daughter|nan|grandad|gran|brother|sister|friend"
+)
+_PARTNER = "ex|partner|husband|boyfriend|abuser|stepdad|wife|girlfriend"
 _ARRIVE = "come|turn|show|arrive|attend|attended|be|visit|visited|appear|appeared|here"
 
 CONTEXT_RULES: tuple[Rule, ...] = (
@@ -345,7 +356,7 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     ),
     _ctx(
         "CTX_ABUSER",
-        "partner|husband|boyfriend|ex|wife|girlfriend|abuser|relationship|stepdad",
+        "partner|husband|boyfriend|ex|wife|girlfriend|abuser|relationship|stepdad|marriage",
     ),
     _ctx(
         "CTX_CHILD",
@@ -360,8 +371,8 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     ),
     _ctx(
         "CTX_CARE",
-        "carer|care|agency|visit|visits|medication|meds|insulin|tablets|hoist|hoisting|"
-        "bedbound|bedridden|dementia|commode|package",
+        "carer|care|agency|medication|meds|insulin|tablets|hoist|hoisting|"
+        "bedbound|bedridden|dementia|commode|package", "calls|visits|times a|per day",
     ),
     _ctx(
         "CTX_MONEY",
@@ -387,7 +398,40 @@ CONTEXT_RULES: tuple[Rule, ...] = (
         "grandad|grandma|nan|gran|dementia|care|brother|sister|husband|wife|partner",
         "year old",
     ),
+    _ctx(
+        "CTX_FAMILY",
+        "son|daughter|father|dad|mother|mum|brother|sister|family|uncle|aunt|grandson|nephew|"
+        "stepson|stepdaughter|brother-in-law|cousin",
+    ),
     _ctx("CTX_DIGITAL", "logged|login|log|session|timed|website|portal|app|browser|password"),
+    _ctx(
+        "CTX_YOUNG",
+        "child|children|toddler|baby|infant|newborn|pupil|pupils|teenager|teen|girl|boy|"
+        "nursery|school|grandson|granddaughter|son|daughter", "year old", "young person",
+    ),
+    _ctx(
+        "CTX_ELECTRIC",
+        "electric|socket|sockets|plug|plugs|wires|wiring|fuse|fusebox|switch|light|lights|meter",
+    ),
+    _ctx("CTX_ENERGY", "electric|gas|meter|credit|key|card|heating"),
+    _ctx(
+        "CTX_VENUE",
+        "library|leisure|centre|center|hall|school|office|gym|pool|cafe|park|museum|church|"
+        "station|shop|showers|fountain|playground|toilets",
+    ),
+    _ctx("CTX_HOME", "home|flat|house|bedsit|maisonette|my place|our place", "at home"),
+    _ctx(
+        "CTX_OUTDOOR",
+        "pavement|road|roads|street|streets|underpass|garden|park|field|fields|rain|rains|"
+        "raining|drain|drains|gutter|gutters|river|canal|pitch|alley|path",
+    ),
+    _ctx(
+        "CTX_PAST",
+        "last year|month|week|summer|winter|christmas", "years|months|weeks ago",
+        "used to", "in the past",
+    ),
+    _ctx("CTX_FRAIL", "dementia|alzheimers|alzheimer|elderly|confused|frail"),
+    _ctx("CTX_GAS", "gas|cooker|hob|oven|boiler|fire"),
 )
 
 #: Phrases that look like a risk but are not one; a match overlapping a veto is dropped.
@@ -402,15 +446,22 @@ VETO_RULES: tuple[Rule, ...] = (
         "fall last|this year|month|week|summer|winter|christmas", "fall a while|few|couple",
         "fall _? _? ago", *_each("{x} be? in danger", _DATA), *_each("{x} be? at risk", _DATA),
         *_each("{x} be? safe", _DATA),
-        "feel safe giving|using|sharing|paying|entering|putting|clicking|opening|online",
+        "feel|feeling safe|unsafe giving|using|sharing|paying|entering|putting|clicking|opening|"
+        "online|ordering|logging",
         "feel safe with the", "flee this|the queue|country|war",
         "flood of", "flooded with", "drowning in", "kill time", "killing time",
         "dying to", "dying for", "to die for", "dying of boredom|laughter|embarrassment",
         "die of boredom|laughter|embarrassment|shame", "died laughing", "nearly died laughing",
         "kill for a", "killing me softly", "bored to death", "scared to death of the",
         "end of the month", "homeless charity|charities|services|service|team|unit|strategy|"
-        "hostel|shelter|people|person|persons|families",
+        "hostel|shelter|people|person|persons|families|family|"
+        "prevention|register|fund|officer|officers|assessment|duty|department|section|"
+        "reduction|support|advice|services|charity|organisation|organisations|outreach|"
+        "persons",
         "emergency repair|repairs|number|numbers|contact|planning|services",
+        "shelter volunteer|volunteers|training|donations|staff|funding",
+        "used to be homeless", "once|previously|formerly homeless",
+        "parking|dinner|lunch|school|online|council account|card", "dinner|lunch money",
     ),
 )
 
@@ -452,7 +503,16 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         "can not go on any more", "can not do this anymore", "can not do this any more",
         "can not carry on",
         "pills|tablets ready", "take all my|the pills|tablets", "disappear forever",
-        "goodbye letter|letters|note", "written letters to my family", "say goodbye to everyone",
+        "goodbye letter|letters|note|message|messages|post|text|video",
+        "ways to die", "had enough of everything|life|living", "point anymore",
+        "point any more", "if i be gone|dead", "end my|the suffering|pain",
+        "cutting|cut|cuts|burning|burns his|her|their|my arms|wrists|legs|skin|thighs|wrist",
+        "written letters to my family", "say goodbye to everyone", "end|ending things|everything",
+        "and not wake up", "want to? not wake up", "to sleep forever", "do to myself",
+        "do something|anything stupid", "better without me|us", "no longer want to live|exist",
+        "no longer want to be here|alive", "take|took|taken|swallowed a? load|lot|handful|bunch|"
+        "packet|packets|box|boxes|bottle|loads|lots of pills|tablets|paracetamol|painkillers|"
+        "meds|sleeping", "took|taken|swallowed all my|the|her|his pills|tablets|paracetamol|meds",
         negation_window=2,
     ),
 )
@@ -467,6 +527,13 @@ SAFEGUARDING_RULES: tuple[Rule, ...] = (
         "financially|sexually|physically abused", "financial|sexual abuse", "being exploited",
         "being groomed", "grooming", "taken advantage of", "taking advantage of her|him|them",
         "disclosed abuse|that", "disclosure of abuse", "out of his|her|their savings|pension",
+        "allegation|allegations of abuse|neglect|harm", "being|be locked|kept in their|his|her|a|"
+        "the room|rooms|cupboard|cellar|bedroom", "using his|her|their flat|home|house to",
+        "deal|dealing|selling drugs from|in|out of his|her|their flat|home|house",
+        "not answer|answered|answering the? door|phone? in|for _? days", "squalor",
+        "self -? neglect", "wandering|wanders|wandered into|onto|in the road|street|traffic",
+        "carer|carers|staff|worker|nurse hit her|him|them",
+        "dragging|dragged|grabbing|grabbed|snatching|snatched a|the _? child|children|girl|boy",
         not_next="policy training course courses procedures procedure team lead board",
     ),
     _rule(
@@ -488,8 +555,8 @@ SAFEGUARDING_RULES: tuple[Rule, ...] = (
         "unexplained injuries|bruises|bruising|marks", "with injuries|bruises|bruising",
         "not be fed", "have not be fed", "not have food for days",
         "no adults|adult in|at|with|around", "without an|any adult|adults",
-        "carer|nephew|niece|son|daughter|family|neighbour|grandson|granddaughter be? "
-        "stealing|taking|steal|took|stole|steals|take her|his|their money|savings|pension|cards",
+        "stealing|taking|steal|took|stole|steals|take|takes her|his|their _? money|savings|"
+        "pension|cards|card|benefits",
     ),
     _rule(
         "sg_child_signals", C.SAFEGUARDING,
@@ -497,9 +564,21 @@ SAFEGUARDING_RULES: tuple[Rule, ...] = (
         "touch|touches|touched|touching her|him|them|me inappropriately|sexually?",
         "crying|screaming for hours|days|ages", "disclosed", "left home? alone|unattended",
         "never there|home|around", "not look after|feed|feeding|feeds",
+        "boyfriend|stepdad|partner|dad|father|mum|mother|uncle hit her|him|them",
         "left on their|his|her own", "home alone", "wandering alone|around|about",
         "wandering on his|her|their own", "wandering around on his|her|their own",
         needs=("CTX_CHILD",), not_prev="i me we", not_next="base",
+    ),
+    _rule(
+        "sg_frail_wandering", C.SAFEGUARDING, "wandering|wanders|wandered|wander|lost",
+        needs=("CTX_FRAIL",), not_next="around",
+    ),
+    _rule(
+        "sg_young_alone", C.SAFEGUARDING,
+        "on his|her|their own", "older|adult men|man", "met online", "no adult|adults",
+        "parents|mum|dad|adults|mother|father be|have? be? gone|away|out|missing since|for|all",
+        "burn|burns|burned|burnt him|her|them", "strangers|stranger", "left in a|the car|van",
+        needs=("CTX_YOUNG",), not_prev="i me we live lives living",
     ),
     _rule(
         "sg_not_seen", C.SAFEGUARDING,
@@ -569,8 +648,24 @@ DOMESTIC_ABUSE_RULES: tuple[Rule, ...] = (
         "hiding|hide from my|him|her|ex|partner|husband",
         f"{_ABUSER} keep|be|have? threatening|threatened|threatens me|us",
         f"{_ABUSER} will|do? not let me leave|go|out|see",
+        f"{_ABUSER} have? found|find|know|knows|knew|finds out? where i|we|she|he|they live|stay",
+        "ran|run|running|get|got away from him|her|my|partner|husband|ex|boyfriend",
+        "escaped|escaping|escape from? him|her|my|partner|husband|ex|boyfriend",
+        "said|says he|she|they will|would|go to? kill|hurt|stab me|us",
+        "told me he|she|they will|would|go to? kill|hurt|stab me|us",
+        "he|she|ex|partner|husband|boyfriend|girlfriend|wife|abuser broke|smashed|kicked|bashed "
+        "my|the|our door|window|windows|phone|things|stuff",
+        f"{_ABUSER} follows|followed|following|stalks me|us",
+        f"{_ABUSER} keep? turns|turning|turned up at my|our work|house|door|flat|home|school",
+        f"{_PARTNER} be|keep? waiting|outside|turning|following|watching|parked",
+        f"{_ABUSER} watch|watches|watching|check|checks|checking|track|tracks|tracking|monitors|"
+        "controls everything|my",
     ),
     _rule("da_fleeing", C.DOMESTIC_ABUSE, "fleeing", not_next="lol"),
+    _rule(
+        "da_family", C.DOMESTIC_ABUSE, "violent|abusive|aggressive towards|to me|us",
+        needs=("CTX_ABUSER", "CTX_FAMILY"),
+    ),
     _rule(
         "da_threat", C.DOMESTIC_ABUSE,
         "threatened|threatening|threatens|threaten to kill|hurt|harm|stab|strangle me|us",
@@ -593,11 +688,16 @@ GAS_RULES: tuple[Rule, ...] = (
         "gas pipe|main|meter|supply|hob|cooker|fire _? be? damaged|broken|cracked|hissing|"
         "leaking",
         "carbon? monoxide|co alarm|detector|monitor be|keep? go|went|sounding|beeping|"
-        "ringing|sounded|beeps|bleeping|screaming|off",
+        "ringing|sounded|beeps|bleeping|screaming|off|flashing|alarming",
+        "leak|leaking|leaks from|in the|my|our? gas", "rotten eggs",
         "carbon? monoxide|co alarm|detector|monitor have? go|went off", "monoxide",
         not_next="bill bills safety alarm alarms detector detectors check checks test tests "
                  "testing fitted",
     ),
+)
+
+GAS_CONTEXT_RULES: tuple[Rule, ...] = (
+    _rule("gas_no_flame", C.GAS_LEAK, "no flame", needs=("CTX_GAS",)),
 )
 
 HOMELESS_RULES: tuple[Rule, ...] = (
@@ -612,14 +712,30 @@ HOMELESS_RULES: tuple[Rule, ...] = (
     _rule(
         "nowhere", C.HOMELESS_TONIGHT,
         "nowhere else? safe? to sleep|stay|go|live", "no where else? safe? to sleep|stay|go|live",
-        "have nowhere", "no place to sleep|stay", "no roof over", "no bed tonight",
+        "no place to sleep|stay", "no roof over", "no bed tonight",
         "sleep rough|ruff", "rough sleep|sleeper",
         "sleep|living|live|staying|stay|stuck in|on my|the|a car|park|van|tent|bench|street|"
         "station|doorway", "on the street tonight|now|for|since", "out on the street",
         "living on the street", "emergency housing|accommodation|shelter|bed", "night shelter",
         "where can|do|will|shall i|we sleep|stay|go tonight", "somewhere to sleep|stay tonight",
         "need a bed|room|roof tonight", "place to sleep|stay tonight",
-        not_next="to",
+        "need|needs somewhere to sleep|stay|live", "no home to go", "no accommodation",
+        "i|we be? sleep in|on|at a|the|my _? stairwell|stairs|hallway|corridor|bus|garage|shed|"
+        "floor|sofa|couch",
+        "have|must to? be out tonight|today|by", "want|wants me|us out tonight|today|now",
+        "i|we|me|us|children|family be|will|end|go? up? be? on the street",
+        "landlord|he|she|they|partner|husband|mum|dad will|do? not let me|us in|back|home",
+        not_next="costs charges",
+    ),
+    _rule(
+        "homeless_bare", C.HOMELESS_TONIGHT, "homeless",
+        not_prev="the for help helping with about of support supporting volunteer my our a",
+        not_next="application applications",
+    ),
+    _rule("have_nowhere", C.HOMELESS_TONIGHT, "have nowhere", not_next="to"),
+    _rule(
+        "lost_home", C.HOMELESS_TONIGHT, f"lost my|our {_HOME}",
+        not_next="keys key insurance documents deposit",
     ),
     _rule(
         "kicked_out", C.HOMELESS_TONIGHT, "kicked me|us|him|her|them? out",
@@ -638,7 +754,9 @@ HOMELESS_RULES: tuple[Rule, ...] = (
     ),
     _rule("bailiffs_here", C.HOMELESS_TONIGHT, "bailiffs be here|outside|at"),
     _rule("evicted_now", C.HOMELESS_TONIGHT, "evicted", needs=("CTX_NOW",)),
-    _rule("evicted_past", C.HOMELESS_TONIGHT, "evicted", unless=("CTX_SOON", "CTX_NOW")),
+    _rule(
+        "evicted_past", C.HOMELESS_TONIGHT, "evicted", unless=("CTX_SOON", "CTX_NOW", "CTX_PAST"),
+    ),
 )
 
 UNSAFE_HOME_RULES: tuple[Rule, ...] = (
@@ -649,11 +767,23 @@ UNSAFE_HOME_RULES: tuple[Rule, ...] = (
         "melting smell", "smell of? melting",
         "smoke|melting come|pouring? out? of|from the|my|a|our? electric? socket|plug|fuse|switch|"
         "meter|light|wall|sockets|plugs|cooker|fusebox",
-        "socket|sockets|plug|plugs|fuse|fusebox|wires|wiring|switch|meter|box be? melting|spark|"
-        "hot|buzzing", "fuse box on fire", "fusebox on fire", "melting socket|plug",
+        "socket|sockets|plug|plugs|fuse|fusebox|wires|wiring|switch|meter|box _? _? _? be? "
+        "melting|spark|hot|buzzing", "fuse box on fire", "fusebox on fire", "melting socket|plug",
         "total|complete electric loss|failure|outage|cut",
         "no electric at all|anywhere", f"no electric in|to the|my|our whole? {_HOME}|building",
         "water in|into|near|on|through the|my? electric|light|lights|socket|sockets|fuse|fusebox",
+        "leaking|dripping|pouring|come|leak onto|into|on|through|in the|my? electric? light|"
+        "lights|socket|sockets|fuse|fusebox|wires|wiring|electric",
+    ),
+    _rule(
+        "electrics_noise", C.UNSAFE_HOME, "buzzing|crackling|fizzing|arcing",
+        needs=("CTX_ELECTRIC",),
+    ),
+    _rule(
+        "structure", C.UNSAFE_HOME,
+        "building|wall|walls|ceiling|floor|roof|balcony|stairs be? moving|shaking|collapsing|"
+        "subsiding|sinking|bowing|crumbling", "giving way",
+        "come|pouring|running|streaming|gushing|dripping down the|my? walls|wall|ceiling",
     ),
     _rule(
         "insecure", C.UNSAFE_HOME,
@@ -670,8 +800,15 @@ UNSAFE_HOME_RULES: tuple[Rule, ...] = (
                  "padlock bike cycle store",
     ),
     _rule(
+        "flooding", C.UNSAFE_HOME, "flooding", unless=("CTX_OUTDOOR_ONLY",),
+        not_next="with by defence defences risk alert alerts warning warnings consultation "
+                 "insurance map maps scheme of underpass road roads street streets park field "
+                 "fields pitch tunnel subway lane path footpath pavement garden",
+        not_prev="street road roads streets high river",
+    ),
+    _rule(
         "water_damage", C.UNSAFE_HOME,
-        "flooding", "burst pipe|pipes|tank", "pipe|pipes|tank|cylinder have? burst|bursted",
+        "burst pipe|pipes|tank", "pipe|pipes|tank|cylinder have? burst|bursted",
         "water pouring|come|leaking|gushing|pour|pours|leaks|running|flowing|dripping|pissing|"
         "flooding through|from|into|in|down the|my|our? _? ceiling|roof|floor|wall|walls|light|"
         "lights|socket|electric|fitting",
@@ -681,8 +818,8 @@ UNSAFE_HOME_RULES: tuple[Rule, ...] = (
         "_? ceiling|roof|light|lights",
         f"pouring|gushing|cascading|streaming into|through|in the|my|our? {_ROOM}",
         "leak|leaking from upstairs|above", "leak from the flat|roof|ceiling above?",
-        "water everywhere", "ceiling have? be? come|fallen|collapsed|caved|collapsing|falling "
-        "down|in", "ceiling collapse|collapsed|fallen",
+        "water everywhere", "ceiling _? _? _? _? have? be? come|fallen|collapsed|caved|"
+        "collapsing|falling down|in", "ceiling collapse|collapsed|fallen",
         "ceiling|roof|wall be? about to collapse|fall|come", "ceiling|roof be? bulging|sagging",
         not_next="with by defence defences risk alert alerts warning warnings consultation "
                  "insurance map maps scheme of underpass road roads street streets park field "
@@ -702,8 +839,12 @@ HEATING_RULES: tuple[Rule, ...] = (
         "heating|water be? off for|since", "heating|water|gas have? be? cut|turned|switched off",
         "no water from|come|out", "no heating|heat or|and electric",
         "no electric or|and heating|heat|gas", "taps not work|working",
+        "without hot? water|heating|heat", "water|gas|heating supply have? be? off|cut",
+        "water|gas|heating have|be be? off|cut", "no gas",
         not_next="tank meter bill bills pressure cylinder repair repairs engineer booking "
-                 "appointment form forms grant grants help rates softener company board",
+                 "appointment form forms grant grants help rates softener company board "
+                 "fountain fountains safety check checks certificate supplier engineer",
+        unless=("CTX_VENUE_ONLY",),
     ),
     _rule(
         "heat_broken", C.NO_HEATING_OR_WATER,
@@ -715,7 +856,7 @@ HEATING_RULES: tuple[Rule, ...] = (
         *_each("{x} go|keep off|out|down|cold", *_HEAT_NOUNS),
         *_each("{x} be stone cold", *_HEAT_NOUNS),
         "heating be not",
-        needs=("CTX_VULNERABLE", "CTX_COLD"),
+        needs=("CTX_VULNERABLE", "CTX_COLD"), unless=("CTX_VENUE_ONLY",),
         not_prev="library leisure centre center hall office school pool gym church shop",
     ),
     _rule(
@@ -730,30 +871,48 @@ NO_MONEY_RULES: tuple[Rule, ...] = (
     _rule(
         "cant_afford", C.NO_MONEY_FOR_ESSENTIALS,
         f"no money|credit for my|the|any|some|baby? _? {_ESSENTIALS}",
-        f"no money|credit left for my|the|any? {_ESSENTIALS}", "no money left",
+        f"no money|credit left for my|the|any? {_ESSENTIALS}",
         "no money to buy|get|pay|feed|eat|heat|top", "no money until",
         f"not have any? money|cash for|to|left for? {_ESSENTIALS}",
         f"not have any? money|cash for|to buy|get my|the|any|some|baby? _? {_ESSENTIALS}",
         f"no {_ESSENTIALS} or|and gas|electric? credit",
-        "no gas|electric|emergency|credit on|in|left on? the|my meter",
+        "no gas|electric|emergency|credit|money on|in|left on? the|my meter",
         "no gas|electric|emergency credit", "no credit left", "on emergency credit",
         *_each("{x} afford|buy|get|top up? " + _ESSENTIALS, *_CANNOT),
         *_each("{x} afford|buy|get|top up? my|the|any|some|baby _? " + _ESSENTIALS, *_CANNOT),
         *_each("{x} pay for my|the|any|some|baby? _? " + _ESSENTIALS, *_CANNOT),
         *_each("{x} afford to eat|heat|feed", *_CANNOT), "can not feed", "nothing to feed",
-        "nothing to eat", "no food", "nothing in the cupboards|fridge|house",
+        "nothing to eat", "nothing in the cupboards|fridge|house",
         "children|child|son|daughter be? hungry|starving",
         "have not eaten|ate for|in|since", "not eaten|ate for|in|since",
         "ran|run|running out of money", "food bank|foodbank voucher|parcel",
+        "no money at all|whatsoever", "not a penny", "living on nothing", "heat or eat",
+        "heating or|and eating", "between heating|eating|food and", "electric|gas|meter|credit "
+        "have? run|ran out", "not have _? _? food|meal|meals for|in|since",
+        "not have a? proper? meal|meals in|for|since", "nothing to give the|my children|child",
+        "nothing for the|my children|child", "go to bed hungry|starving",
+        "out of gas|electric|emergency credit", "out of credit",
         negation_window=2,
         not_next="waste bin bins caddy caddies collection collections recycling liners hygiene "
                  "van bank banks",
+    ),
+    _rule("no_money_left", C.NO_MONEY_FOR_ESSENTIALS, "no money left", not_next="on in"),
+    _rule(
+        "no_food", C.NO_MONEY_FOR_ESSENTIALS, "no food",
+        negation_window=2, unless=("CTX_VENUE_ONLY",),
+        not_next="waste bin bins caddy caddies collection collections recycling liners hygiene "
+                 "van bank banks allowed",
+    ),
+    _rule(
+        "top_up", C.NO_MONEY_FOR_ESSENTIALS, *_each("{x} top up", *_CANNOT),
+        needs=("CTX_ENERGY",),
     ),
     _rule(
         "no_money_benefit_stopped", C.NO_MONEY_FOR_ESSENTIALS,
         "no money", "nothing left", "skint|penniless|destitute", "starving|hungry",
         "food bank|foodbank", "only have £ _", "have £ _ left|to", "£ _ left",
-        "meter be? empty|on emergency", "run|ran out of credit",
+        "meter be? empty|on emergency", "run|ran out of credit", "my|our last £|pound|fiver|tenner",
+        "last few pounds",
         needs=("CTX_STOPPED",),
         negation_window=2,
     ),
@@ -781,7 +940,8 @@ MISSED_CARE_RULES: tuple[Rule, ...] = (
         f"no carer have? be? {_ARRIVE}|today|since|yet",
         "missed care|carer visit|visits|call|calls",
         "care|carer visit|visits|call|calls be|have? be? missed|cancelled|canceled",
-        "carer missed", f"carer|agency|worker|workers|staff|care|company fail|failed to {_ARRIVE}",
+        "carer missed", f"home help|helper have|be|do? not {_ARRIVE}",
+        f"carer|agency|worker|workers|staff|care|company fail|failed to {_ARRIVE}",
         negation_window=0,
     ),
     _rule(
@@ -793,8 +953,9 @@ MISSED_CARE_RULES: tuple[Rule, ...] = (
         f"no one have? {_ARRIVE} up? to {_CARE_TASK}",
         f"nobody _? _? _? _? have? {_ARRIVE}",
         f"no one _? _? _? _? have? {_ARRIVE}",
+        "supposed|meant|due to come|visit|arrive", "not show|turn up|arrive|come",
+        "cancelled|canceled|missed _? _? _? visits|visit|calls",
         needs=("CTX_CARE",), negation_window=0,
-        not_next="to",
     ),
     _rule(
         "nobody_came_meds", C.MISSED_CARE_VISIT,
@@ -811,8 +972,12 @@ GENERAL_RULES: tuple[Rule, ...] = (
         "difficulty breathing", "collapsed", "unconscious|unresponsive",
         "having a seizure|fit|stroke|heart", "seizure", "heart attack", "chest pain|pains",
         "have? had a fall", "fallen over|down|and|in", f"{_PERSON}|i have? fallen",
-        "on fire", "fire in|at the|my|our? building|flat|block|house|kitchen|bin|bins|stairwell|"
-        "corridor|hallway|home", "fire !", "there be a fire", "smoke be? come|pouring|filling|"
+        "on fire", "fire in|at the|my|our? _? building|flat|block|house|kitchen|bin|bins|"
+        "stairwell|corridor|hallway|home|tower", "asthma attack", "allergic reaction",
+        "anaphylaxis|anaphylactic", "car|road crash|accident", "hit by a car|bus|van|lorry",
+        "not moving|responding", "lying on the floor|ground", "house|flat|kitchen|chip fire",
+        "choking", f"{_OTHER_PERSON} be dead", "burned|burnt down",
+        "fire !", "there be a fire", "smoke be? come|pouring|filling|"
         "everywhere", "smoke in the", "filling|filled|full with|of smoke",
         "knife|gun|machete|weapon|weapons", "ambulance", "life -? threatening",
         "life or death", "trying to break|get in|into my|the|our? flat|house|home|door|window",
@@ -828,8 +993,8 @@ GENERAL_RULES: tuple[Rule, ...] = (
 
 RULES: tuple[Rule, ...] = (
     CONTEXT_RULES + VETO_RULES + SELF_HARM_RULES + SAFEGUARDING_RULES + DOMESTIC_ABUSE_RULES
-    + GAS_RULES + HOMELESS_RULES + UNSAFE_HOME_RULES + HEATING_RULES + NO_MONEY_RULES
-    + MISSED_CARE_RULES + GENERAL_RULES
+    + GAS_RULES + GAS_CONTEXT_RULES + HOMELESS_RULES + UNSAFE_HOME_RULES + HEATING_RULES
+    + NO_MONEY_RULES + MISSED_CARE_RULES + GENERAL_RULES
 )
 
 _CLAUSE_BREAKS = frozenset({"but", "and", "so", "because", "cos", "coz", "then", "though",
@@ -887,6 +1052,9 @@ class _Engine:
         found = [(self.rules[strings[key]], doc[start:end])
                  for key, start, end in self.matcher(doc)]
         contexts = {rule.key for rule, _ in found if rule.category is None}
+        if "CTX_HOME" not in contexts:
+            contexts.update(f"{label}_ONLY" for label in ("CTX_VENUE", "CTX_OUTDOOR")
+                            if label in contexts)
         vetoes = [span for rule, span in found if rule.key == "VETO"]
         return [
             (rule, span)

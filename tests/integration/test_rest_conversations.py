@@ -141,6 +141,7 @@ def test_action_server_restart_between_turns_loses_nothing(servers) -> None:
     servers.start_action_server()  # a restart between two turns
     servers.say_text(resident, "07700 900118")
     servers.say_text(resident, "skip")
+    servers.say_text(resident, "skip")
     final = servers.say_text(resident, "skip")
     cases = cases_for(servers, resident)
     assert len(cases) == 1 and cases[0].phone == "+447700900118"

@@ -1,0 +1,201 @@
+"""Rasa's SQL tracker store, persisting only redacted events.
+
+Why: the tracker store keeps every conversation verbatim; during the incident residents type the
+very card numbers and phone numbers they fear were stolen. Only masks ("[CARD]") may reach disk.
+
+How: `SQLTrackerStore.save()` writes `event.type_name` and `event.as_dict()` for each event that
+`_additional_events()` yields, one row per event, and next time compares the stored count with
+the tracker's. Overriding `_additional_events()` to yield redacted stand-ins keeps Rasa's own
+save and count logic and changes only what is written. Event-broker publishing is redacted the
+same way. Redacted per event: every string (user text, parse_data text, entity values, bot
+text, metadata), entities of contact types and slots named like contact details are masked
+outright (their normalised values, such as "+447700900118" or "sw6", are masked even where the
+text rules would need context).
+
+The in-memory tracker of the current turn keeps the raw text, so this turn's actions (and the
+form validation that stores contact details on the case) see it. A tracker read back from the
+store has masks instead: slots stay filled ("[PHONE]"), forms keep moving, intents and entity
+types are unchanged. Actions must therefore write contact details to the case when they first
+receive them, never read them back from a slot in a later turn (models.Case already requires
+that contact details live only in its columns).
+
+Configured in endpoints.yml:
+    tracker_store:
+      type: bot.privacy.tracker_store.RedactingSQLTrackerStore
+      url: "${TRACKER_DB_URL}"
+Any SQLAlchemy URL works (sqlite:///var/tracker.db, postgresql://..., sqlite:// in tests); the
+engine comes from `bot.privacy.retention.tracker_engine` (WAL + busy timeout on SQLite).
+Rasa's dialect/host/db/username/password keys are also accepted. Importing this module installs
+the log filter, so the Rasa server process logs no personal data either.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import get_settings
+from bot.privacy.log_filter import install_log_filter
+from bot.privacy.redactor import (
+    BANK,
+    CARD,
+    DOB,
+    EMAIL_TYPE,
+    LICENCE,
+    NI,
+    PASSPORT,
+    PHONE,
+    POSTCODE,
+    mask,
+    might_contain_pii,
+    redact_data,
+)
+from bot.privacy.retention import tracker_engine
+
+install_log_filter()
+logger = logging.getLogger(__name__)
+
+# Structure, not content: never redacted (intent, action and slot names, ids, times).
+KEEP_KEYS = frozenset({
+    "event", "timestamp", "name", "input_channel", "message_id", "policy", "confidence",
+    "entity", "extractor", "role", "group", "processors", "start", "end",
+    "intent_ranking", "model_id", "assistant_id",
+})
+NAME_MASK = "[NAME]"
+PERSON_NAMES = frozenset({
+    "name", "full_name", "contact_name", "resident_name", "first_name", "last_name",
+    "person", "person_name", "surname",
+})
+# A slot or entity whose name contains one of these holds that kind of detail.
+CONTACT_HINTS = (
+    ("phone", PHONE), ("mobile", PHONE), ("landline", PHONE), ("email", EMAIL_TYPE),
+    ("postcode", POSTCODE), ("post_code", POSTCODE), ("dob", DOB), ("birth", DOB),
+    ("card", CARD), ("cvv", CARD), ("sort_code", BANK), ("account_number", BANK),
+    ("iban", BANK), ("ni_number", NI), ("national_insurance", NI), ("passport", PASSPORT),
+    ("licence", LICENCE), ("license", LICENCE),
+)
+CREATE_ATTEMPTS = 12
+CREATE_RETRY_SECONDS = 5.0
+
+
+def contact_mask(name: str | None, value: Any) -> str | None:
+    """The mask for a slot or entity value if its name says it is a contact detail."""
+    if not isinstance(value, str) or not value or not name:
+        return None
+    lowered = name.lower()
+    if lowered in PERSON_NAMES:
+        return NAME_MASK
+    for hint, kind in CONTACT_HINTS:
+        if hint in lowered and might_contain_pii(value):
+            return mask(kind)
+    return None
+
+
+def _mask_entities(entities: Any) -> None:
+    if not isinstance(entities, list):
+        return
+    for entity in entities:
+        if not isinstance(entity, dict):
+            continue
+        masked = contact_mask(entity.get("entity"), entity.get("value"))
+        if masked:
+            entity["value"] = masked
+            if "text" in entity:
+                entity["text"] = masked
+
+
+def redact_event(data: dict[str, Any]) -> dict[str, Any]:
+    """A redacted copy of one serialised Rasa event (the original is not touched)."""
+    redacted: dict[str, Any] = redact_data(data, KEEP_KEYS)
+    if redacted.get("event") == "slot":
+        masked = contact_mask(redacted.get("name"), data.get("value"))
+        if masked:
+            redacted["value"] = masked
+    _mask_entities(redacted.get("entities"))
+    parse_data = redacted.get("parse_data")
+    if isinstance(parse_data, dict):
+        _mask_entities(parse_data.get("entities"))
+    return redacted
+
+
+class RedactedEvent:
+    """What `SQLTrackerStore.save` and the event broker read from an event, redacted."""
+
+    def __init__(self, event: Event) -> None:
+        self.type_name = event.type_name
+        self._data = redact_event(event.as_dict())
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._data
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that writes (and streams) redacted events only."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        url: str | None = None,
+        event_broker: EventBroker | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # SQLTrackerStore.__init__ is skipped on purpose: it builds its own engine from
+        # dialect/host/db parts; this store takes one SQLAlchemy URL (endpoints.yml `url`).
+        self.db_url = self.resolve_url(url, host, kwargs)
+        self.engine = tracker_engine(self.db_url)
+        self._create_tables()
+        self.sessionmaker = sessionmaker(bind=self.engine, future=True)
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+        logger.debug("Redacting tracker store on %s", self.engine.url.render_as_string())
+
+    @staticmethod
+    def resolve_url(url: str | None, host: str | None, kwargs: dict[str, Any]) -> str:
+        """`url`, else a URL passed as `host` (how Rasa passes endpoints.yml `url`), else
+        Rasa-style parts (dialect, host, db...), else TRACKER_DB_URL's default."""
+        if url:
+            return url
+        if host and "://" in host:
+            return host
+        if host or kwargs.get("dialect"):
+            built = SQLTrackerStore.get_db_url(
+                dialect=kwargs.get("dialect", "sqlite"), host=host, port=kwargs.get("port"),
+                db=kwargs.get("db", "rasa.db"), username=kwargs.get("username"),
+                password=kwargs.get("password"), query=kwargs.get("query"),
+            )
+            return built if isinstance(built, str) else built.render_as_string(False)
+        return get_settings().tracker_db_url
+
+    def _create_tables(self) -> None:
+        """Create the events table, waiting for a database that is still starting up."""
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                self.Base.metadata.create_all(self.engine)
+                return
+            except (OperationalError, ProgrammingError) as error:
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                logger.warning("Tracker database not ready (%s); retrying", error)
+                time.sleep(CREATE_RETRY_SECONDS)
+
+    def _additional_events(
+        self, session: Session, tracker: DialogueStateTracker
+    ) -> Iterator[RedactedEvent]:
+        for event in super()._additional_events(session, tracker):
+            yield RedactedEvent(event)
+
+    async def _stream_new_events(
+        self, event_broker: EventBroker, new_events: list[Event], sender_id: str
+    ) -> None:
+        redacted: list[Any] = [RedactedEvent(event) for event in new_events]
+        await super()._stream_new_events(event_broker, redacted, sender_id)

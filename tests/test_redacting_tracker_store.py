@@ -1,0 +1,192 @@
+"""The tracker store writes only masks to disk, and the conversation still works after a reload."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.utils.endpoints import read_endpoint_config
+from sqlalchemy import create_engine, text
+
+from bot.config import PROJECT_ROOT
+from bot.privacy.log_filter import is_installed
+from bot.privacy.retention import TRACKER_EVENTS
+from bot.privacy.tracker_store import RedactingSQLTrackerStore, redact_event
+
+DOMAIN = Domain.from_yaml("""
+version: "3.1"
+intents: [data_concern, inform, thanks]
+entities: [phone, postcode]
+slots:
+  phone:
+    type: text
+    influence_conversation: false
+    mappings: [{type: from_entity, entity: phone}]
+  postcode:
+    type: text
+    influence_conversation: false
+    mappings: [{type: from_entity, entity: postcode}]
+responses:
+  utter_ok: [{text: ok}]
+""")
+MESSAGE = "my card 4111 1111 1111 1111 was used, call 07700 900118, postcode W10 6EL"
+RAW_VALUES = ("4111 1111 1111 1111", "4111111111111111", "07700 900118", "7700900118",
+              "W10 6EL", "w10 6el", "sw6")
+
+
+def _user_turn() -> UserUttered:
+    start = MESSAGE.index("07700")
+    entities = [
+        {"entity": "phone", "value": "+447700900118", "start": start, "end": start + 12,
+         "extractor": "RegexEntityExtractor"},
+        {"entity": "postcode", "value": "W10 6EL", "start": len(MESSAGE) - 7,
+         "end": len(MESSAGE), "extractor": "RegexEntityExtractor"},
+    ]
+    intent = {"name": "data_concern", "confidence": 0.97}
+    return UserUttered(
+        MESSAGE, intent=intent, entities=entities,
+        parse_data={"text": MESSAGE, "intent": intent, "entities": entities,
+                    "intent_ranking": [intent]},
+        input_channel="rest", metadata={"from": "07700 900118"},
+    )
+
+
+def _first_conversation(store: RedactingSQLTrackerStore) -> Any:
+    async def run() -> Any:
+        tracker = await store.get_or_create_tracker("resident-1")
+        tracker.update(_user_turn())
+        tracker.update(SlotSet("phone", "+447700900118"))
+        tracker.update(SlotSet("postcode", "sw6"))
+        tracker.update(ActionExecuted("utter_ok"))
+        tracker.update(BotUttered("Thanks, we will call 07700 900118."))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+        return tracker
+
+    return asyncio.run(run())
+
+
+@pytest.fixture()
+def tracker_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'tracker.db'}"
+
+
+@pytest.fixture()
+def store(tracker_url: str) -> RedactingSQLTrackerStore:
+    return RedactingSQLTrackerStore(domain=DOMAIN, host=tracker_url)
+
+
+def _raw_rows(url: str) -> list[str]:
+    engine = create_engine(url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT data FROM events ORDER BY id")).scalars().all()
+    engine.dispose()
+    return list(rows)
+
+
+def test_nothing_raw_reaches_the_database(store: RedactingSQLTrackerStore,
+                                          tracker_url: str) -> None:
+    tracker = _first_conversation(store)
+    assert tracker.latest_message.text == MESSAGE  # this turn keeps the raw text
+    rows = _raw_rows(tracker_url)
+    assert len(rows) == len(tracker.events)
+    for row in rows:
+        for value in RAW_VALUES:
+            assert value.lower() not in row.lower(), (value, row)
+    user_row = next(json.loads(row) for row in rows if json.loads(row)["event"] == "user")
+    assert user_row["text"] == "my card [CARD] was used, call [PHONE], postcode [POSTCODE]"
+    assert user_row["parse_data"]["text"] == user_row["text"]
+    assert user_row["parse_data"]["intent"]["name"] == "data_concern"
+    assert [e["value"] for e in user_row["parse_data"]["entities"]] == ["[PHONE]", "[POSTCODE]"]
+    assert user_row["metadata"] == {"from": "[PHONE]"}
+
+
+def test_retrieved_tracker_has_masks_and_takes_the_next_turn(
+    store: RedactingSQLTrackerStore, tracker_url: str
+) -> None:
+    _first_conversation(store)
+
+    async def next_turn() -> tuple[Any, Any]:
+        tracker = await store.retrieve("resident-1")
+        assert tracker is not None
+        tracker.update(UserUttered("thanks", intent={"name": "thanks", "confidence": 1.0}))
+        await store.save(tracker)
+        await store.save(tracker)  # a second save adds nothing
+        return tracker, await store.retrieve("resident-1")
+
+    tracker, again = asyncio.run(next_turn())
+    user_turns = [e for e in again.events if isinstance(e, UserUttered)]
+    assert [e.text for e in user_turns] == [
+        "my card [CARD] was used, call [PHONE], postcode [POSTCODE]", "thanks"]
+    assert user_turns[0].intent_name == "data_concern"
+    assert again.get_slot("phone") == "[PHONE]"
+    assert again.get_slot("postcode") == "[POSTCODE]"
+    assert again.latest_message.text == "thanks"
+    assert len(again.events) == len(tracker.events) == len(_raw_rows(tracker_url))
+
+
+def test_in_memory_sqlite_url_works() -> None:
+    store = RedactingSQLTrackerStore(domain=DOMAIN, host="sqlite://")
+    _first_conversation(store)
+    retrieved = asyncio.run(store.retrieve("resident-1"))
+    assert retrieved.get_slot("phone") == "[PHONE]"
+    assert asyncio.run(store.keys()) == ["resident-1"]
+
+
+def test_event_broker_receives_redacted_events(tracker_url: str) -> None:
+    class Collecting:
+        def __init__(self) -> None:
+            self.published: list[dict] = []
+
+        def publish(self, event: dict) -> None:
+            self.published.append(event)
+
+    broker = Collecting()
+    store = RedactingSQLTrackerStore(domain=DOMAIN, host=tracker_url, event_broker=broker)
+    _first_conversation(store)
+    assert broker.published
+    body = json.dumps(broker.published)
+    assert all(value not in body for value in RAW_VALUES)
+    assert "[CARD]" in body
+
+
+def test_endpoints_yml_selects_this_store(monkeypatch: pytest.MonkeyPatch,
+                                          tracker_url: str) -> None:
+    monkeypatch.setenv("TRACKER_DB_URL", tracker_url)
+    monkeypatch.setenv("ACTION_SERVER_URL", "http://localhost:5055/webhook")
+    config = read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "tracker_store")
+    store = TrackerStore.create(config, DOMAIN)
+    assert isinstance(store, RedactingSQLTrackerStore)
+    assert store.db_url == tracker_url
+    assert is_installed()  # importing the store installed the log filter
+
+
+def test_rasa_style_parts_still_work() -> None:
+    url = RedactingSQLTrackerStore.resolve_url(None, None, {"dialect": "sqlite", "db": "x.db"})
+    assert url == "sqlite:///x.db"
+    assert RedactingSQLTrackerStore.resolve_url(None, "postgresql://u:p@h/db", {}) == (
+        "postgresql://u:p@h/db")
+
+
+def test_slot_names_mask_normalised_contact_values() -> None:
+    assert redact_event({"event": "slot", "name": "contact_email", "value": "a@b.example"}) == (
+        {"event": "slot", "name": "contact_email", "value": "[EMAIL]"})
+    assert redact_event({"event": "slot", "name": "name", "value": "Jo Bloggs"})["value"] == (
+        "[NAME]")
+    kept = {"event": "slot", "name": "preferred_contact", "value": "phone"}
+    assert redact_event(kept) == kept
+    flag = {"event": "slot", "name": "phone_confirmed", "value": True}
+    assert redact_event(flag) == flag
+
+
+def test_retention_mirror_matches_rasa_events_table() -> None:
+    rasa_columns = {c.name: type(c.type) for c in SQLTrackerStore.SQLEvent.__table__.columns}
+    ours = {c.name: type(c.type) for c in TRACKER_EVENTS.columns}
+    assert ours == rasa_columns
+    assert TRACKER_EVENTS.name == SQLTrackerStore.SQLEvent.__tablename__
