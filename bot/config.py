@@ -19,6 +19,15 @@ def _env(name: str, default: str) -> str:
     return value if value not in (None, "") else default
 
 
+def _local_secret(name: str) -> str:
+    """A secret `make run` generated into var/ (so a second shell's CLI uses the same one)."""
+    path = VAR_DIR / name
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
 def _sqlite_url(filename: str) -> str:
     return f"sqlite:///{VAR_DIR / filename}"
 
@@ -45,17 +54,24 @@ class Settings:
 
 def get_settings() -> Settings:
     """Read the environment now (cheap), so a test or CLI can change it between calls."""
+    twilio_token = _env("TWILIO_AUTH_TOKEN", "")
+    twilio_base = _env("TWILIO_API_BASE", "")
+    if not twilio_token:
+        # No real account configured: use the local fake's generated token (see bot/run.py).
+        twilio_token = _local_secret("twilio_token")
+        if twilio_token and not twilio_base:
+            twilio_base = "http://127.0.0.1:8025"
     return Settings(
         database_url=_env("DATABASE_URL", _sqlite_url("app.db")),
         tracker_db_url=_env("TRACKER_DB_URL", _sqlite_url("tracker.db")),
         rasa_url=_env("RASA_URL", "http://localhost:5005"),
-        rasa_auth_token=_env("RASA_AUTH_TOKEN", ""),
+        rasa_auth_token=_env("RASA_AUTH_TOKEN", "") or _local_secret("rasa_token"),
         action_server_url=_env("ACTION_SERVER_URL", "http://localhost:5055/webhook"),
         default_council=_env("DEFAULT_COUNCIL", ""),
         twilio_account_sid=_env("TWILIO_ACCOUNT_SID", "ACfake00000000000000000000000000000"),
-        twilio_auth_token=_env("TWILIO_AUTH_TOKEN", ""),
+        twilio_auth_token=twilio_token,
         twilio_from_number=_env("TWILIO_FROM_NUMBER", "+447700900000"),
-        twilio_api_base=_env("TWILIO_API_BASE", ""),
+        twilio_api_base=twilio_base,
         public_base_url=_env("PUBLIC_BASE_URL", "http://localhost:5005"),
         console_url=_env("CONSOLE_URL", "http://localhost:8000"),
         console_secret_key=_env("CONSOLE_SECRET_KEY", ""),

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.console.casework import CaseDesk
 from bot.console.rasa_api import RasaClient
@@ -89,6 +90,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = get_console_settings()
     app = Flask(__name__, static_folder="static", template_folder="templates")
     _configure(app, settings, overrides or {})
+    if settings.trust_proxy:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     init_security(app)
     for module in (public, auth, queue, cases, admin):
         app.register_blueprint(module.bp)

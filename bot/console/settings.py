@@ -29,6 +29,7 @@ class ConsoleSettings:
     host: str
     port: int
     insecure_cookies: bool
+    trust_proxy: bool
     secret_key: str
     node_modules: Path
 
@@ -67,6 +68,9 @@ def get_console_settings() -> ConsoleSettings:
         host=_env("CONSOLE_HOST", "127.0.0.1"),
         port=int(_env("CONSOLE_PORT", "8000")),
         insecure_cookies=_env("CONSOLE_INSECURE_COOKIES", "0") == "1",
+        # Behind one TLS-terminating reverse proxy: trust its X-Forwarded-For/-Proto, so the
+        # login throttle sees client addresses and HSTS/secure-cookie checks see https.
+        trust_proxy=_env("CONSOLE_TRUST_PROXY", "0") == "1",
         secret_key=load_secret_key(shared.console_secret_key),
         node_modules=Path(_env("NODE_MODULES_DIR", str(PROJECT_ROOT / "node_modules"))),
     )

@@ -15,7 +15,7 @@ loggers propagate to its handlers, and handlers are often added after start-up:
    (`logging.makeLogRecord`, a factory someone installs after ours).
 3. a structlog processor at the front of the configured chain, for structlog set up to print
    directly instead of through stdlib logging.
-A record is redacted at most once (a marker attribute). The message is formatted eagerly, and
+A record is redacted once per message (a marker attribute). The message is formatted eagerly, and
 rewritten (msg = redacted text, args = None) only when the redactor's pre-check sees something
 that could be personal data; exception text is redacted the same way.
 
@@ -50,16 +50,21 @@ def _redacted_or_none(text: str) -> str | None:
 
 
 def redact_record(record: logging.LogRecord) -> None:
-    """Redact `record` in place, once; a log call made while redacting is left alone."""
-    if getattr(record, _MARK, False) or getattr(_guard, "busy", False):
+    """Redact `record` in place, once per message; a log call made while redacting is left
+    alone. The marker remembers which msg/args were checked, because `logging.makeLogRecord`
+    creates a record through the factory and only then fills in its message."""
+    checked = getattr(record, _MARK, None)
+    if checked and checked[0] is record.msg and checked[1] is record.args:
         return
-    setattr(record, _MARK, True)
+    if getattr(_guard, "busy", False):
+        return
     _guard.busy = True
     try:
         _redact_message(record)
         _redact_exception(record)
     finally:
         _guard.busy = False
+    setattr(record, _MARK, (record.msg, record.args))
 
 
 def _redact_message(record: logging.LogRecord) -> None:

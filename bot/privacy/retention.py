@@ -218,9 +218,10 @@ def purge(
 def _purge_tracker(engine: Engine, limit: timedelta, shorter: dict[str, timedelta],
                    conversations: dict[str, set[str]], now: datetime, dry_run: bool) -> int:
     with engine.connect() as connection:
-        if not _has_events_table(connection):
-            return 0
         transaction = connection.begin()
+        if not _has_events_table(connection):
+            transaction.rollback()
+            return 0
         removed = _delete_events(connection, now - limit)
         for council_id, council_limit in shorter.items():
             senders = [sender for sender, councils in conversations.items()

@@ -52,14 +52,22 @@ def new_reference(prefix: str) -> str:
     return f"{prefix.upper()}-{chars[:4]}-{chars[4:]}"
 
 
-def normalise_reference(text: str) -> str | None:
-    """Find a reference in free text, tolerating case, missing dashes and O/0, I/1 slips."""
+def find_references(text: str) -> list[tuple[int, int, str]]:
+    """Every case reference in free text as (start, end, normalised), tolerating case,
+    missing dashes and O/0, I/1 slips; a candidate needs a digit, so words never match."""
+    found = []
     for match in _REF_SHAPE.finditer(text or ""):
         prefix, first, second = (part.upper() for part in match.groups())
         body = (first + second).translate(_TYPO_FIXES)
         if all(ch in ALPHABET for ch in body) and any(ch.isdigit() for ch in body):
-            return f"{prefix}-{body[:4]}-{body[4:]}"
-    return None
+            found.append((match.start(), match.end(), f"{prefix}-{body[:4]}-{body[4:]}"))
+    return found
+
+
+def normalise_reference(text: str) -> str | None:
+    """The first reference in `text`, normalised, or None."""
+    found = find_references(text)
+    return found[0][2] if found else None
 
 
 @dataclass(frozen=True)

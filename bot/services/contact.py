@@ -115,28 +115,50 @@ def mask_phone(e164: str) -> str:
     return f"number ending {e164[-3:]}"
 
 
-def extract_contact(text: str) -> ContactDetails:
-    """Every contact detail in `text`; malformed ones are listed in `invalid` for a re-ask."""
-    details = ContactDetails()
+@dataclass(frozen=True)
+class ContactSpan:
+    """Where a contact detail sits in the text, and its normalised value (None if malformed)."""
+
+    kind: str  # email | postcode | phone
+    start: int
+    end: int
+    value: str | None
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def contact_spans(text: str) -> list[ContactSpan]:
+    """Emails first, then postcodes, then phone numbers in what is left (so digits inside an
+    email or postcode are never read as a phone number). Shared by the form and the NLU."""
+    spans: list[ContactSpan] = []
     remaining = text
     for match in EMAIL.finditer(text):
-        details.email = match.group(0).lower()
-        remaining = remaining.replace(match.group(0), " ")
+        spans.append(ContactSpan("email", match.start(), match.end(), match.group(0).lower()))
+        remaining = _blank(remaining, match.start(), match.end())
     for match in POSTCODE_FULL.finditer(remaining):
         postcode = normalise_postcode(match.group(0))
         if postcode:
-            details.postcode = postcode
-            remaining = remaining.replace(match.group(0), " ")
+            spans.append(ContactSpan("postcode", match.start(), match.end(), postcode))
+            remaining = _blank(remaining, match.start(), match.end())
     for match in PHONE_CANDIDATE.finditer(remaining):
         candidate = match.group(0)
-        digit_count = len(re.sub(r"\D", "", candidate))
         phone = normalise_uk_phone(candidate)
-        if phone:
-            details.phone = phone
-            remaining = remaining.replace(candidate, " ")
-        elif digit_count >= 9:
-            details.invalid.append("phone")
-    if "@" in remaining and details.email is None:
+        if phone or len(re.sub(r"\D", "", candidate)) >= 9:
+            spans.append(ContactSpan("phone", match.start(), match.end(), phone))
+    return sorted(spans, key=lambda span: span.start)
+
+
+def extract_contact(text: str) -> ContactDetails:
+    """Every contact detail in `text`; malformed ones are listed in `invalid` for a re-ask."""
+    details = ContactDetails()
+    for span in contact_spans(text):
+        if span.value is None:
+            details.invalid.append(span.kind)
+        else:
+            setattr(details, span.kind, span.value)
+    if "@" in text and details.email is None:
         details.invalid.append("email")
     _extract_preferences(text, details)
     return details

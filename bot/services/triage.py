@@ -407,7 +407,8 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     _ctx(
         "CTX_YOUNG",
         "child|children|toddler|baby|infant|newborn|pupil|pupils|teenager|teen|girl|boy|"
-        "nursery|school|grandson|granddaughter|son|daughter", "year old", "young person",
+        "nursery|school|grandson|granddaughter|son|daughter|lad|lads|kid|youngster|niece|"
+        "nephew", "year old", "young person",
     ),
     _ctx(
         "CTX_ELECTRIC",
@@ -430,6 +431,7 @@ CONTEXT_RULES: tuple[Rule, ...] = (
         "last year|month|week|summer|winter|christmas", "years|months|weeks ago",
         "used to", "in the past",
     ),
+    _ctx("CTX_LANDLORD", "landlord|landlady|agent|agents|letting|owner"),
     _ctx("CTX_FRAIL", "dementia|alzheimers|alzheimer|elderly|confused|frail"),
     _ctx("CTX_GAS", "gas|cooker|hob|oven|boiler|fire"),
 )
@@ -454,12 +456,13 @@ VETO_RULES: tuple[Rule, ...] = (
         "die of boredom|laughter|embarrassment|shame", "died laughing", "nearly died laughing",
         "kill for a", "killing me softly", "bored to death", "scared to death of the",
         "end of the month", "homeless charity|charities|services|service|team|unit|strategy|"
-        "hostel|shelter|people|person|persons|families|family|"
+        "hostel|shelter|people|person|persons|families|"
         "prevention|register|fund|officer|officers|assessment|duty|department|section|"
         "reduction|support|advice|services|charity|organisation|organisations|outreach|"
         "persons",
         "emergency repair|repairs|number|numbers|contact|planning|services",
         "shelter volunteer|volunteers|training|donations|staff|funding",
+        *_each("hack|breach|leak|data|attack|hackers put|puts _? {x}", "in danger", "at risk"),
         "used to be homeless", "once|previously|formerly homeless",
         "parking|dinner|lunch|school|online|council account|card", "dinner|lunch money",
     ),
@@ -505,6 +508,9 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         "pills|tablets ready", "take all my|the pills|tablets", "disappear forever",
         "goodbye letter|letters|note|message|messages|post|text|video",
         "ways to die", "had enough of everything|life|living", "point anymore",
+        "kill|end|hurt|harm my self", "not worth living", "life be not worth it|living",
+        "as well be dead", "stockpiling|stockpiled|hoarding|saving _? pills|tablets|medication|"
+        "meds|paracetamol",
         "point any more", "if i be gone|dead", "end my|the suffering|pain",
         "cutting|cut|cuts|burning|burns his|her|their|my arms|wrists|legs|skin|thighs|wrist",
         "written letters to my family", "say goodbye to everyone", "end|ending things|everything",
@@ -531,7 +537,9 @@ SAFEGUARDING_RULES: tuple[Rule, ...] = (
         "the room|rooms|cupboard|cellar|bedroom", "using his|her|their flat|home|house to",
         "deal|dealing|selling drugs from|in|out of his|her|their flat|home|house",
         "not answer|answered|answering the? door|phone? in|for _? days", "squalor",
-        "self -? neglect", "wandering|wanders|wandered into|onto|in the road|street|traffic",
+        "self -? neglect", "shake|shakes|shaking|shook the|her|his|a? baby|child",
+        "forced to carry|sell|deal|work|steal", "county lines",
+        "wandering|wanders|wandered into|onto|in the road|street|traffic",
         "carer|carers|staff|worker|nurse hit her|him|them",
         "dragging|dragged|grabbing|grabbed|snatching|snatched a|the _? child|children|girl|boy",
         not_next="policy training course courses procedures procedure team lead board",
@@ -578,6 +586,7 @@ SAFEGUARDING_RULES: tuple[Rule, ...] = (
         "on his|her|their own", "older|adult men|man", "met online", "no adult|adults",
         "parents|mum|dad|adults|mother|father be|have? be? gone|away|out|missing since|for|all",
         "burn|burns|burned|burnt him|her|them", "strangers|stranger", "left in a|the car|van",
+        "drunk|intoxicated|wasted|high", "scared|afraid to go home",
         needs=("CTX_YOUNG",), not_prev="i me we live lives living",
     ),
     _rule(
@@ -655,13 +664,18 @@ DOMESTIC_ABUSE_RULES: tuple[Rule, ...] = (
         "told me he|she|they will|would|go to? kill|hurt|stab me|us",
         "he|she|ex|partner|husband|boyfriend|girlfriend|wife|abuser broke|smashed|kicked|bashed "
         "my|the|our door|window|windows|phone|things|stuff",
-        f"{_ABUSER} follows|followed|following|stalks me|us",
+        f"{_ABUSER} follows|followed|following|stalks me|us", "kicked things|stuff|objects? at me",
+        "hit my mum|mother|mom|sister|brother|wife|husband|partner|nan|gran|grandma",
         f"{_ABUSER} keep? turns|turning|turned up at my|our work|house|door|flat|home|school",
         f"{_PARTNER} be|keep? waiting|outside|turning|following|watching|parked",
         f"{_ABUSER} watch|watches|watching|check|checks|checking|track|tracks|tracking|monitors|"
         "controls everything|my",
     ),
     _rule("da_fleeing", C.DOMESTIC_ABUSE, "fleeing", not_next="lol"),
+    _rule(
+        "da_harass", C.DOMESTIC_ABUSE, "harassing|harassed|harasses|harassment",
+        "knows|know|found|got|has my|our new? address", needs=("CTX_ABUSER",),
+    ),
     _rule(
         "da_family", C.DOMESTIC_ABUSE, "violent|abusive|aggressive towards|to me|us",
         needs=("CTX_ABUSER", "CTX_FAMILY"),
@@ -714,8 +728,8 @@ HOMELESS_RULES: tuple[Rule, ...] = (
         "nowhere else? safe? to sleep|stay|go|live", "no where else? safe? to sleep|stay|go|live",
         "no place to sleep|stay", "no roof over", "no bed tonight",
         "sleep rough|ruff", "rough sleep|sleeper",
-        "sleep|living|live|staying|stay|stuck in|on my|the|a car|park|van|tent|bench|street|"
-        "station|doorway", "on the street tonight|now|for|since", "out on the street",
+        "sleep|living|live|staying|stay|stuck in|on my|the|a _? car|park|van|tent|bench|street|"
+        "station|doorway|shelter|stop", "on the street tonight|now|for|since", "out on the street",
         "living on the street", "emergency housing|accommodation|shelter|bed", "night shelter",
         "where can|do|will|shall i|we sleep|stay|go tonight", "somewhere to sleep|stay tonight",
         "need a bed|room|roof tonight", "place to sleep|stay tonight",
@@ -725,6 +739,7 @@ HOMELESS_RULES: tuple[Rule, ...] = (
         "have|must to? be out tonight|today|by", "want|wants me|us out tonight|today|now",
         "i|we|me|us|children|family be|will|end|go? up? be? on the street",
         "landlord|he|she|they|partner|husband|mum|dad will|do? not let me|us in|back|home",
+        "kicked all? my|our stuff|things|belongings|bags out",
         not_next="costs charges",
     ),
     _rule(
@@ -733,6 +748,9 @@ HOMELESS_RULES: tuple[Rule, ...] = (
         not_next="application applications",
     ),
     _rule("have_nowhere", C.HOMELESS_TONIGHT, "have nowhere", not_next="to"),
+    _rule("homeless_tonight_ctx", C.HOMELESS_TONIGHT, "homeless", needs=("CTX_NOW",)),
+    _rule("locks_changed", C.HOMELESS_TONIGHT, "changed|change the? locks",
+          needs=("CTX_LANDLORD",)),
     _rule(
         "lost_home", C.HOMELESS_TONIGHT, f"lost my|our {_HOME}",
         not_next="keys key insurance documents deposit",
@@ -763,6 +781,7 @@ UNSAFE_HOME_RULES: tuple[Rule, ...] = (
     _rule(
         "electrics", C.UNSAFE_HOME,
         "spark", "exposed|bare|live wires|wiring|wire", "electric shock",
+        "wires|wiring|cables hanging|sticking|exposed",
         "shock from the|a|my? light|switch|socket|plug|cooker|shower|tap|wall|kettle",
         "melting smell", "smell of? melting",
         "smoke|melting come|pouring? out? of|from the|my|a|our? electric? socket|plug|fuse|switch|"
@@ -808,7 +827,7 @@ UNSAFE_HOME_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "water_damage", C.UNSAFE_HOME,
-        "burst pipe|pipes|tank", "pipe|pipes|tank|cylinder have? burst|bursted",
+        "burst _? pipe|pipes|tank", "pipe|pipes|tank|cylinder have? burst|bursted",
         "water pouring|come|leaking|gushing|pour|pours|leaks|running|flowing|dripping|pissing|"
         "flooding through|from|into|in|down the|my|our? _? ceiling|roof|floor|wall|walls|light|"
         "lights|socket|electric|fitting",
@@ -911,7 +930,8 @@ NO_MONEY_RULES: tuple[Rule, ...] = (
         "no_money_benefit_stopped", C.NO_MONEY_FOR_ESSENTIALS,
         "no money", "nothing left", "skint|penniless|destitute", "starving|hungry",
         "food bank|foodbank", "only have £ _", "have £ _ left|to", "£ _ left",
-        "meter be? empty|on emergency", "run|ran out of credit", "my|our last £|pound|fiver|tenner",
+        "meter be? empty|on emergency", "run|ran out of credit", "to my name",
+        "no dinner|tea|breakfast|lunch|meal|meals", "my|our last £|pound|fiver|tenner",
         "last few pounds",
         needs=("CTX_STOPPED",),
         negation_window=2,
@@ -935,7 +955,7 @@ MISSED_CARE_RULES: tuple[Rule, ...] = (
     _rule(
         "carer_no_show", C.MISSED_CARE_VISIT,
         f"carer|agency have|be|do? not yet? {_ARRIVE}|send|sent",
-        f"care|support worker|workers|staff|company have|be|do? not yet? {_ARRIVE}",
+        f"care|support worker|workers|staff|company have|be|do? not yet? {_ARRIVE}|send|sent",
         "care|support worker|workers no -? show", "carer no -? show",
         f"no carer have? be? {_ARRIVE}|today|since|yet",
         "missed care|carer visit|visits|call|calls",

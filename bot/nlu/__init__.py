@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components: rule-based extractors and the urgent safety net."""
