@@ -73,6 +73,13 @@ def test_exception_text_is_masked(stream_handler) -> None:
     assert "could not parse 'NI [NI]'" in output
 
 
+def test_extra_fields_are_masked(stream_handler) -> None:
+    handler, buffer = stream_handler
+    handler.setFormatter(logging.Formatter("%(request)s %(message)s"))
+    logging.getLogger("sanic.access").info("", extra={"request": "GET /x?phone=07700900118"})
+    assert buffer.getvalue().splitlines()[-1] == "GET /x?phone=[PHONE]"
+
+
 def test_clean_lines_are_untouched(stream_handler) -> None:
     _, buffer = stream_handler
     logging.getLogger("rasa.core.processor").debug("tracker now has %d events", 7)

@@ -17,7 +17,8 @@ loggers propagate to its handlers, and handlers are often added after start-up:
    directly instead of through stdlib logging.
 A record is redacted once per message (a marker attribute). The message is formatted eagerly, and
 rewritten (msg = redacted text, args = None) only when the redactor's pre-check sees something
-that could be personal data; exception text is redacted the same way.
+that could be personal data; exception text and string `extra=` fields are redacted the same
+way.
 
 Install with `install_log_filter()` (idempotent) as early as possible in each process: importing
 `bot.privacy.tracker_store` does it for the Rasa server.
@@ -37,6 +38,11 @@ LOGGER_NAMES = (
     "uvicorn", "uvicorn.error", "uvicorn.access", "apscheduler", "py.warnings",
 )
 _MARK = "_pii_redacted"
+# Attributes every record has; anything else was passed as `extra=` (sanic's access log puts
+# the request line there) and is redacted too when it is a string.
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message", "asctime", _MARK,
+}
 _guard = threading.local()
 _install_lock = threading.Lock()
 
@@ -53,18 +59,18 @@ def redact_record(record: logging.LogRecord) -> None:
     """Redact `record` in place, once per message; a log call made while redacting is left
     alone. The marker remembers which msg/args were checked, because `logging.makeLogRecord`
     creates a record through the factory and only then fills in its message."""
-    checked = getattr(record, _MARK, None)
-    if checked and checked[0] is record.msg and checked[1] is record.args:
-        return
     if getattr(_guard, "busy", False):
         return
     _guard.busy = True
     try:
-        _redact_message(record)
-        _redact_exception(record)
+        checked = getattr(record, _MARK, None)
+        if not (checked and checked[0] is record.msg and checked[1] is record.args):
+            _redact_message(record)
+            _redact_exception(record)
+            setattr(record, _MARK, (record.msg, record.args))
+        _redact_extras(record)  # `extra=` fields are set after the factory has run
     finally:
         _guard.busy = False
-    setattr(record, _MARK, (record.msg, record.args))
 
 
 def _redact_message(record: logging.LogRecord) -> None:
@@ -86,6 +92,14 @@ def _redact_exception(record: logging.LogRecord) -> None:
         redacted = _redacted_or_none(record.stack_info)
         if redacted is not None:
             record.stack_info = redacted
+
+
+def _redact_extras(record: logging.LogRecord) -> None:
+    for key, value in list(vars(record).items()):
+        if key not in _STANDARD_ATTRIBUTES and isinstance(value, str):
+            redacted = _redacted_or_none(value)
+            if redacted is not None:
+                setattr(record, key, redacted)
 
 
 class RedactingFilter(logging.Filter):

@@ -1045,8 +1045,37 @@ def compile_pattern(spec: str) -> list[dict]:
     return [_token_pattern(part) for part in spec.split()]
 
 
+def _pattern_triggers(pattern: list[dict]) -> frozenset[str] | None:
+    """Words of the most selective required token; None when a pattern has no such token."""
+    best: frozenset[str] | None = None
+    for token in pattern:
+        norm = token.get("NORM")
+        if norm is None or token.get("OP") == "?":
+            continue
+        words = frozenset([norm]) if isinstance(norm, str) else frozenset(norm["IN"])
+        if best is None or len(words) < len(best):
+            best = words
+    return best
+
+
+def _rule_triggers(patterns: list[list[dict]]) -> frozenset[str] | None:
+    """A message can only match the rule if it holds one of these norms (None: always run)."""
+    union: set[str] = set()
+    for pattern in patterns:
+        words = _pattern_triggers(pattern)
+        if words is None:
+            return None
+        union |= words
+    return frozenset(union)
+
+
 class _Engine:
-    """The blank spaCy pipeline, its matcher and the rule table, built once per process."""
+    """The blank spaCy pipeline and one matcher per rule, built once per process.
+
+    Each rule keeps the set of words one of which must be in a message for any of its patterns
+    to match, so a message only runs the few matchers it could trigger (this keeps a typical
+    message well under a millisecond with several hundred patterns).
+    """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         import spacy  # imported here: spaCy pulls in heavy deps that advice-only users skip
@@ -1057,20 +1086,27 @@ class _Engine:
             Language.component("council_triage_normaliser", func=_normalise)
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("council_triage_normaliser")
-        self.matcher = Matcher(self.nlp.vocab)
-        self.rules: dict[str, Rule] = {}
-        for rule in rules:
-            self.rules[rule.key] = rule
-            self.matcher.add(rule.key, [compile_pattern(spec) for spec in rule.patterns])
-        for word in set(_LOOKUP.values()) | {"be"}:
+        for word in set(_LOOKUP.values()):
             self.nlp.vocab.strings.add(word)
+        self.rules: list[tuple[Rule, Matcher, frozenset[str] | None]] = []
+        for rule in rules:
+            patterns = [compile_pattern(spec) for spec in rule.patterns]
+            matcher = Matcher(self.nlp.vocab)
+            matcher.add(rule.key, patterns)
+            self.rules.append((rule, matcher, _rule_triggers(patterns)))
+
+    def _raw_matches(self, doc: Doc) -> list[tuple[Rule, Span]]:
+        norms = {token.norm_ for token in doc}
+        found: list[tuple[Rule, Span]] = []
+        for rule, matcher, triggers in self.rules:
+            if triggers is not None and triggers.isdisjoint(norms):
+                continue
+            found.extend((rule, doc[start:end]) for _, start, end in matcher(doc))
+        return found
 
     def candidates(self, text: str) -> list[tuple[Rule, Span]]:
         """Category matches that pass their context, veto and negation checks."""
-        doc = self.nlp(text)
-        strings = self.nlp.vocab.strings
-        found = [(self.rules[strings[key]], doc[start:end])
-                 for key, start, end in self.matcher(doc)]
+        found = self._raw_matches(self.nlp(text))
         contexts = {rule.key for rule, _ in found if rule.category is None}
         if "CTX_HOME" not in contexts:
             contexts.update(f"{label}_ONLY" for label in ("CTX_VENUE", "CTX_OUTDOOR")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -151,3 +152,20 @@ def test_action_server_restart_between_turns_loses_nothing(servers) -> None:
             select(func.count(Case.id)).where(Case.conversation_id == resident)
         ).scalar_one()
     assert total == 1
+
+
+def test_action_server_down_gives_holding_reply_and_the_case_lands_once(servers) -> None:
+    resident = sender()
+    servers.stop("actions")
+    try:
+        reply = servers.say_text(resident, "can i speak to a person please, im in W10 6EL")
+        assert "999" in reply and "saved" in reply
+    finally:
+        servers.start_action_server()
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and not cases_for(servers, resident):
+        time.sleep(1)
+    cases = cases_for(servers, resident)
+    assert len(cases) == 1 and cases[0].submitted
+    time.sleep(6)  # a second pass of the retry loop must not add another case
+    assert len(cases_for(servers, resident)) == 1
