@@ -71,6 +71,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
 validate: $(VENV)/.installed
+	$(PY) tests/nlu_data_check.py > results-nlu-data-check.txt || (cat results-nlu-data-check.txt; exit 1)
+	@tail -1 results-nlu-data-check.txt
 	$(RASA) data validate --fail-on-warnings --quiet
 
 unit: install browser-deps $(MODEL)

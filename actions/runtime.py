@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from bot.db.engine import session_scope
-from bot.services.turn import Outcome, TurnContext
+from bot.services.turn import Outcome, TurnContext, guard_financial_details
 
 logger = logging.getLogger(__name__)
 _EXECUTOR = ThreadPoolExecutor(
@@ -58,7 +58,8 @@ def context_from_tracker(tracker: Tracker) -> TurnContext:
 
 def _run_in_session(turn: Callable[..., Outcome], ctx: TurnContext, *args: Any) -> Outcome:
     with session_scope() as session:
-        return turn(session, ctx, *args)
+        result = turn(session, ctx, *args)
+    return guard_financial_details(ctx, result) if isinstance(result, Outcome) else result
 
 
 async def run_turn(turn: Callable[..., Outcome], ctx: TurnContext, *args: Any) -> Outcome:

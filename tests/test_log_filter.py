@@ -47,7 +47,7 @@ def test_rasa_received_message_line_is_masked(stream_handler, caplog) -> None:
 def test_child_logger_propagating_to_root_handler_is_masked(stream_handler) -> None:
     _, buffer = stream_handler
     logging.getLogger("sanic.error.deep.child").warning("payload jo@example.com, W10 6EL")
-    assert buffer.getvalue().strip().endswith("payload [EMAIL], [POSTCODE]")
+    assert buffer.getvalue().splitlines()[-1].endswith("payload [EMAIL], [POSTCODE]")
 
 
 def test_records_built_without_the_factory_are_masked_by_the_handler_filter(
@@ -77,13 +77,13 @@ def test_extra_fields_are_masked(stream_handler) -> None:
     handler, buffer = stream_handler
     handler.setFormatter(logging.Formatter("%(request)s %(message)s"))
     logging.getLogger("sanic.access").info("", extra={"request": "GET /x?phone=07700900118"})
-    assert buffer.getvalue().splitlines()[-1] == "GET /x?phone=[PHONE]"
+    assert buffer.getvalue().splitlines()[-1].strip() == "GET /x?phone=[PHONE]"
 
 
 def test_clean_lines_are_untouched(stream_handler) -> None:
     _, buffer = stream_handler
     logging.getLogger("rasa.core.processor").debug("tracker now has %d events", 7)
-    assert buffer.getvalue().strip() == "rasa.core.processor tracker now has 7 events"
+    assert buffer.getvalue().splitlines()[-1] == "rasa.core.processor tracker now has 7 events"
 
 
 def test_structlog_rendered_through_stdlib_like_rasa_is_masked(stream_handler) -> None:

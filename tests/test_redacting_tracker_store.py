@@ -131,8 +131,9 @@ def test_retrieved_tracker_has_masks_and_takes_the_next_turn(
     assert len(again.events) == len(tracker.events) == len(_raw_rows(tracker_url))
 
 
-def test_in_memory_sqlite_url_works() -> None:
-    store = RedactingSQLTrackerStore(domain=DOMAIN, host="sqlite://")
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_in_memory_sqlite_url_works(url: str) -> None:
+    store = RedactingSQLTrackerStore(domain=DOMAIN, url=url)
     _first_conversation(store)
     retrieved = asyncio.run(store.retrieve("resident-1"))
     assert retrieved.get_slot("phone") == "[PHONE]"
@@ -174,15 +175,45 @@ def test_rasa_style_parts_still_work() -> None:
         "postgresql://u:p@h/db")
 
 
-def test_slot_names_mask_normalised_contact_values() -> None:
+def test_slot_names_mask_normalised_contact_values_but_keep_markers() -> None:
     assert redact_event({"event": "slot", "name": "contact_email", "value": "a@b.example"}) == (
         {"event": "slot", "name": "contact_email", "value": "[EMAIL]"})
-    assert redact_event({"event": "slot", "name": "name", "value": "Jo Bloggs"})["value"] == (
-        "[NAME]")
-    kept = {"event": "slot", "name": "preferred_contact", "value": "phone"}
-    assert redact_event(kept) == kept
-    flag = {"event": "slot", "name": "phone_confirmed", "value": True}
-    assert redact_event(flag) == flag
+    for kept in ({"event": "slot", "name": "contact_name", "value": "given"},
+                 {"event": "slot", "name": "contact_postcode", "value": "skipped"},
+                 {"event": "slot", "name": "preferred_contact", "value": "phone"},
+                 {"event": "slot", "name": "phone_confirmed", "value": True}):
+        assert redact_event(kept) == kept
+    person = {"event": "user", "text": "Jo", "parse_data": {
+        "text": "Jo", "entities": [{"entity": "person", "value": "Jo", "start": 0, "end": 2}]}}
+    assert redact_event(person)["parse_data"]["entities"][0]["value"] == "[NAME]"
+
+
+@pytest.mark.parametrize(("reply", "stored"), [
+    ("Jo Bloggs", "[NAME]"),
+    ("my name is Jo, thanks", "my name is [NAME], thanks"),
+    ("skip", "skip"),
+    ("my partner is threatening me right now and I need help", (
+        "my partner is threatening me right now and I need help")),
+])
+def test_reply_to_the_name_question_is_masked(tracker_url: str, reply: str, stored: str) -> None:
+    store = RedactingSQLTrackerStore(domain=DOMAIN, host=tracker_url)
+
+    async def run() -> None:
+        tracker = await store.get_or_create_tracker("resident-2")
+        tracker.update(SlotSet("requested_slot", "contact_name"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+        tracker.update(UserUttered(reply, intent={"name": "inform", "confidence": 1.0}))
+        tracker.update(SlotSet("contact_name", "given"))
+        tracker.update(SlotSet("requested_slot", None))
+        tracker.update(UserUttered("Jo again", intent={"name": "inform", "confidence": 1.0}))
+        await store.save(tracker)
+
+    asyncio.run(run())
+    users = [json.loads(r) for r in _raw_rows(tracker_url) if json.loads(r)["event"] == "user"]
+    assert [u["text"] for u in users] == [stored, "Jo again"]
+    slots = [json.loads(r) for r in _raw_rows(tracker_url) if json.loads(r)["event"] == "slot"]
+    assert {"event": "slot", "name": "contact_name", "value": "given"}.items() <= slots[1].items()
 
 
 def test_retention_mirror_matches_rasa_events_table() -> None:

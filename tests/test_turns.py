@@ -264,3 +264,31 @@ def test_case_status_needs_identity_and_rate_limits(session) -> None:
         case_status_turn(session, ctx("1234", "inform", conversation="guesser", slots=asked.slots))
     locked = case_status_turn(session, ctx(reference, "case_status", conversation="guesser"))
     assert "too many attempts" in texts(locked)
+
+
+def test_several_problems_most_serious_first_all_on_the_case(session) -> None:
+    outcome = urgent_turn(session, ctx(
+        "no heating and my mum is 91 and freezing, we live in W10 6EL, also i think my data was stolen in the hack "
+        "and my council tax payment wont go through", "urgent_help"))
+    answer = texts(outcome)
+    assert answer.index("020 7946") < answer.index("noted the other things")
+    issues = open_case_for(session, "c1").issues
+    assert issues[0].startswith("URGENT")
+    assert "Also worried about their data" in issues
+    assert "Also asked about council tax" in issues
+
+
+def test_status_answer_points_to_the_other_worry(session) -> None:
+    outcome = service_status_turn(session, ctx(
+        "can i pay council tax online in westminster, and was my data stolen?",
+        "service_status"))
+    assert "council tax" in texts(outcome).lower() and "was my data stolen" in texts(outcome)
+
+
+def test_card_numbers_are_never_wanted(session) -> None:
+    from actions.runtime import _run_in_session
+
+    outcome = _run_in_session(service_status_turn, ctx(
+        "my card 4111 1111 1111 1111 was charged twice for parking in fulham", "service_status"))
+    assert "never needs them" in texts(outcome)
+    assert "4111" not in texts(outcome)

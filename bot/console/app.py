@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -66,14 +67,14 @@ def _configure(app: Flask, settings: ConsoleSettings, overrides: dict[str, Any])
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(error: CSRFError) -> ResponseReturnValue:
         message = "The form had expired or was not sent from this site. Go back and try again."
         if is_api_request():
             return jsonify(error=message), 400
         return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         messages = {
             403: "You do not have permission to see this page.",
@@ -91,7 +92,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", template_folder="templates")
     _configure(app, settings, overrides or {})
     if settings.trust_proxy:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     init_security(app)
     for module in (public, auth, queue, cases, admin):
         app.register_blueprint(module.bp)
@@ -100,7 +101,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["humanise"] = humanise
 
     @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
+    def healthz() -> ResponseReturnValue:
         return jsonify(status="ok")
 
     @app.context_processor

@@ -7,6 +7,7 @@ can retry. No database transaction is held open across an HTTP call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -77,7 +78,7 @@ class CaseDesk:
                 record_event(session, case, actor, "rasa_error", f"{step}: {error}")
 
     def _rasa_step(
-        self, reference: str, actor: str, step: str, call, success: str  # type: ignore[no-untyped-def]
+        self, reference: str, actor: str, step: str, call: Callable[[], Delivery], success: str
     ) -> list[Notice]:
         try:
             delivery = call()

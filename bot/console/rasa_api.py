@@ -16,6 +16,7 @@ STAFF_JOINED = "utter_staff_joined"
 STAFF_MESSAGE = "utter_staff_message"
 STAFF_LEFT = "utter_staff_left"
 STAFF_MESSAGE_SLOT = "staff_message"
+RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
 
 
 class RasaUnavailable(Exception):
@@ -122,9 +123,14 @@ class RasaClient:
         return self.execute(conversation_id, STAFF_MESSAGE)
 
     def staff_left(self, conversation_id: str) -> Delivery:
-        """Tell the resident the assistant is back, then resume the bot."""
+        """Tell the resident the assistant is back, then resume the bot.
+
+        The trailing `action_listen` matters: actions run through /execute are not followed
+        by one, and Rasa's rules only match a user turn that comes after `action_listen`, so
+        without it the bot's first answer after a hand-back is silence.
+        """
         delivery = self.execute(conversation_id, STAFF_LEFT)
-        self.append_events(conversation_id, [{"event": "resume"}])
+        self.append_events(conversation_id, RESUME_EVENTS)
         return delivery
 
 

@@ -14,7 +14,7 @@ from flask import Flask, Response, abort, current_app, g, jsonify, redirect, req
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from bot.console.accounts import get_identity
+from bot.console.accounts import StaffIdentity, get_identity
 from bot.db.engine import session_scope
 
 login_manager = LoginManager()
@@ -28,7 +28,7 @@ def is_api_request() -> bool:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):  # type: ignore[no-untyped-def]
+def _load_user(user_id: str) -> StaffIdentity | None:
     if not user_id.isdigit():
         return None
     with session_scope(current_app.config["DATABASE_URL"]) as session:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import case as sql_case
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.db.models import (
     CASE_PRIORITIES,
@@ -121,7 +122,7 @@ def sla_state(due: datetime | None, now: datetime) -> tuple[bool, str]:
     return False, f"due in {describe_duration(remaining)}"
 
 
-def _priority_rank():  # type: ignore[no-untyped-def]
+def _priority_rank() -> ColumnElement:
     return sql_case(PRIORITY_ORDER, value=Case.priority, else_=len(PRIORITY_ORDER))
 
 

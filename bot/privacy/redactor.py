@@ -7,18 +7,26 @@ counts as personal data; the tracker store, the log filter and the purge all cal
 
 How: a spaCy pipeline built from `spacy.blank("en")` (no model download), rule-based only:
   1. the tokenizer, with extra infixes so "dob:12/03/85" or "acc12345678" split into words;
-  2. `council_pii_cues`: a Matcher that finds context words ("sort code", "dob", "passport");
+  2. `council_pii_cues`: a PhraseMatcher (lower case) plus a token-pattern Matcher find the
+     context words ("sort code", "d.o.b", "passport") into `doc._.pii_cues`, and veto phrases
+     in which a cue word means something else ("bank holiday", "direct debit", "library card");
   3. `council_pii_values`: regular expressions over the text find the values (the tokenizer
      splits card and phone numbers unpredictably), each checked by a validator - Luhn for
      cards, mod-97 for IBANs, the NI prefix rules, the phone and postcode normalisers of
-     `bot.services.contact` - and, for the ambiguous kinds, by a cue word near them.
+     `bot.services.contact` - and, for the ambiguous kinds, by a cue word introducing them
+     (only filler words such as "is", "my", "number", "no:" in between).
 Results land in `doc._.pii` (exact character spans) and `doc.spans["pii"]` (token spans).
-A regex pre-check skips spaCy for text that cannot hold any of the kinds (no digit, no "@").
+A regex pre-check skips spaCy for text that cannot hold any of the kinds (no digit next to a
+digit or letter, no "@"); finders that need a cue run only when the message has one.
 
 Decisions about look-alikes (documented because they are choices, not facts):
-- Phone: UK mobile (07) and geographic (01, 02) numbers, any spacing, +44 / 0044 / (0).
+- Phone: UK mobile (07) and geographic (01, 02) numbers, any spacing, +44 / 0044 / (0);
+  after "my number", "call me", "mobile"... also a mistyped one (a digit more or less).
   Non-geographic 03/08/09 numbers and short codes (999, 111, 101, 159, 7726, 116 123) are
   organisations' helplines that residents quote; they are not personal data and are kept.
+  A geographic number cannot be told from a resident's landline, so the council's own
+  020 numbers quoted back are masked too (the safe mistake). An unspaced 01/02 number right
+  after a council cue ("council tax ref 0123456789") is taken as a reference.
 - Card: 13-19 digits passing Luhn with an issuer first digit 2-6; after a card cue ("card",
   "debit", "long number") any 13-19 digits, because a mistyped card number still leaks it.
   Expiry (MM/YY) and CVV (3-4 digits) are masked after a card or their own cue word.

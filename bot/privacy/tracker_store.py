@@ -8,9 +8,10 @@ How: `SQLTrackerStore.save()` writes `event.type_name` and `event.as_dict()` for
 the tracker's. Overriding `_additional_events()` to yield redacted stand-ins keeps Rasa's own
 save and count logic and changes only what is written. Event-broker publishing is redacted the
 same way. Redacted per event: every string (user text, parse_data text, entity values, bot
-text, metadata), entities of contact types and slots named like contact details are masked
+text, metadata); entities of contact types and slots named like contact details are masked
 outright (their normalised values, such as "+447700900118" or "sw6", are masked even where the
-text rules would need context).
+text rules would need context); and the resident's reply to the form's name question becomes
+"[NAME]" (the redactor has no name model, but here the question tells us what the reply is).
 
 The in-memory tracker of the current turn keeps the raw text, so this turn's actions (and the
 form validation that stores contact details on the case) see it. A tracker read back from the
@@ -31,15 +32,18 @@ the log filter, so the Rasa server process logs no personal data either.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -61,6 +65,7 @@ from bot.privacy.redactor import (
     redact_data,
 )
 from bot.privacy.retention import tracker_engine
+from bot.services.contact import NAME_PHRASE, is_skip
 
 install_log_filter()
 logger = logging.getLogger(__name__)
@@ -72,6 +77,7 @@ KEEP_KEYS = frozenset({
     "intent_ranking", "model_id", "assistant_id",
 })
 NAME_MASK = "[NAME]"
+_NAME_ONLY = re.compile(r"\s*[A-Za-z][A-Za-z'.-]*(?:\s+[A-Za-z][A-Za-z'.-]*){0,3}\s*[.!]?\s*")
 PERSON_NAMES = frozenset({
     "name", "full_name", "contact_name", "resident_name", "first_name", "last_name",
     "person", "person_name", "surname",
@@ -88,12 +94,17 @@ CREATE_ATTEMPTS = 12
 CREATE_RETRY_SECONDS = 5.0
 
 
-def contact_mask(name: str | None, value: Any) -> str | None:
-    """The mask for a slot or entity value if its name says it is a contact detail."""
+def contact_mask(name: str | None, value: Any, *, person_names: bool = False) -> str | None:
+    """The mask for a slot or entity value if its name says it is a contact detail.
+
+    Person names are masked for entities only (`person_names=True`): slots of this project
+    hold markers such as "given", which must survive a reload; the name itself is in the
+    resident's answer, masked by `mask_name_answer`.
+    """
     if not isinstance(value, str) or not value or not name:
         return None
     lowered = name.lower()
-    if lowered in PERSON_NAMES:
+    if person_names and lowered in PERSON_NAMES:
         return NAME_MASK
     for hint, kind in CONTACT_HINTS:
         if hint in lowered and might_contain_pii(value):
@@ -107,7 +118,7 @@ def _mask_entities(entities: Any) -> None:
     for entity in entities:
         if not isinstance(entity, dict):
             continue
-        masked = contact_mask(entity.get("entity"), entity.get("value"))
+        masked = contact_mask(entity.get("entity"), entity.get("value"), person_names=True)
         if masked:
             entity["value"] = masked
             if "text" in entity:
@@ -128,12 +139,48 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     return redacted
 
 
-class RedactedEvent:
-    """What `SQLTrackerStore.save` and the event broker read from an event, redacted."""
+def mask_name_answer(text: str) -> str:
+    """The resident's reply to "what name should we use?": a short all-letters reply is the
+    name itself (as bot.services.escalation_turns reads it), otherwise only the name after
+    "my name is ..." is masked, so an unrelated message (an urgent one) stays readable."""
+    if not text or is_skip(text):
+        return text
+    if _NAME_ONLY.fullmatch(text):
+        return NAME_MASK
+    match = NAME_PHRASE.search(text)
+    if match:
+        return text[: match.start(1)] + NAME_MASK + text[match.end(1):]
+    return text
 
-    def __init__(self, event: Event) -> None:
+
+def _mask_answer(data: dict[str, Any], answering: str | None) -> None:
+    if data.get("event") != "user" or (answering or "").lower() not in PERSON_NAMES:
+        return
+    data["text"] = mask_name_answer(data.get("text") or "")
+    parse_data = data.get("parse_data")
+    if isinstance(parse_data, dict) and "text" in parse_data:
+        parse_data["text"] = data["text"]
+
+
+def requested_slot_before(tracker: DialogueStateTracker, index: int) -> str | None:
+    """The slot the form was asking for just before event number `index`."""
+    requested = None
+    for event in itertools.islice(tracker.events, 0, index):
+        if isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
+            requested = event.value
+    return requested
+
+
+class RedactedEvent:
+    """What `SQLTrackerStore.save` and the event broker read from an event, redacted.
+
+    `answering` is the slot the form had asked for when a user event came in.
+    """
+
+    def __init__(self, event: Event, answering: str | None = None) -> None:
         self.type_name = event.type_name
         self._data = redact_event(event.as_dict())
+        _mask_answer(self._data, answering)
 
     def as_dict(self) -> dict[str, Any]:
         return self._data
@@ -191,8 +238,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[RedactedEvent]:
-        for event in super()._additional_events(session, tracker):
-            yield RedactedEvent(event)
+        new_events = list(super()._additional_events(session, tracker))
+        requested = requested_slot_before(tracker, len(tracker.events) - len(new_events))
+        for event in new_events:
+            yield RedactedEvent(event, answering=requested)
+            if isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
+                requested = event.value
 
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str

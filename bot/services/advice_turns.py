@@ -6,14 +6,13 @@ from sqlalchemy.orm import Session
 
 from bot.services.advice import (
     MONEY_LOST_STEPS,
-    NEVER_IN_CHAT,
     PHISHING_STEPS,
     complaint_text,
     data_concern_text,
     money_lost,
 )
 from bot.services.cases import ensure_case, open_case_for
-from bot.services.escalation_turns import _issue_text, urgent_turn
+from bot.services.escalation_turns import _issue_text, note_other_topics, urgent_turn
 from bot.services.triage import detect_risk
 from bot.services.turn import (
     Outcome,
@@ -27,23 +26,14 @@ from bot.services.turn import (
 OFFER_BUTTONS = [button("Yes please", "affirm"), button("No thanks", "deny")]
 
 
-def contains_financial_details(text: str) -> bool:
-    try:
-        from bot.privacy.redactor import contains_financial_or_ni
-    except ImportError:  # privacy layer not installed in this build
-        return False
-    return contains_financial_or_ni(text)
-
-
 def data_concern_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Approved facts and practical steps; a data worry that reveals a safety risk goes urgent."""
     if detect_risk(ctx.text):
         return urgent_turn(session, ctx)
     council_id = resolve_turn_council(session, ctx)
     outcome = Outcome(slots={"council": council_id, "pending": None})
-    if contains_financial_details(ctx.text):
-        outcome.say(NEVER_IN_CHAT)
     outcome.say(data_concern_text(session, council_info(session, council_id)))
+    note_other_topics(None, ctx, "data_concern", outcome)
     outcome.slots.update(
         {"offer": "case", "case_category": "data_concern", "case_priority": "standard"}
     )
@@ -57,8 +47,6 @@ def phishing_turn(session: Session, ctx: TurnContext) -> Outcome:
     """How to report it; a high-priority case at once when details or money were handed over."""
     council_id = resolve_turn_council(session, ctx)
     outcome = Outcome(slots={"council": council_id, "pending": None})
-    if contains_financial_details(ctx.text):
-        outcome.say(NEVER_IN_CHAT)
     lost = money_lost(ctx.text)
     if lost:
         outcome.say(MONEY_LOST_STEPS)

@@ -13,6 +13,7 @@ from bot.services.cases import EXPECTATION, ensure_case, open_case_for, update_c
 from bot.services.contact import extract_contact, is_skip, mask_phone
 from bot.services.councils import council_for_postcode, list_councils
 from bot.services.status import contact_routes
+from bot.services.topics import label, pointer, secondary_topics
 from bot.services.triage import UrgentCategory, detect_risk, emergency_advice
 from bot.services.turn import (
     Outcome,
@@ -47,6 +48,23 @@ CATEGORY_LABELS = {
 def _issue_text(label: str, text: str) -> str:
     excerpt = redact_for_case(" ".join((text or "").split()))[:400]
     return f"{label}: {excerpt}" if excerpt and not excerpt.startswith("/") else label
+
+
+def note_other_topics(case: Case | None, ctx: TurnContext, main: str, outcome: Outcome,
+                      urgent: bool = False) -> None:
+    """Record every other worry in the message on the case and point the resident to it."""
+    others = secondary_topics(ctx.text, main)
+    if case is not None:
+        for topic, service in others:
+            issues = list(case.issues or [])
+            if label(topic, service) not in issues:
+                case.issues = [*issues, label(topic, service)]
+    if urgent and others:
+        outcome.say("I've also noted the other things you mentioned on your case, so staff can "
+                    "help with them too once you're safe.")
+    else:
+        for topic, service in others:
+            outcome.say(pointer(topic, service))
 
 
 def contact_markers(case: Case) -> dict[str, str | None]:
@@ -114,6 +132,7 @@ def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
         )
     else:
         outcome.say(f"I've opened an urgent case ({case.reference}) and alerted council staff.")
+    note_other_topics(case, ctx, "urgent_help", outcome, urgent=True)
     return outcome
 
 
@@ -145,6 +164,7 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
     _prefill(session, ctx, case)
     outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
+    note_other_topics(case, ctx, category, Outcome())  # recorded on the case, no pointers
     if ctx.intent == "human_request":
         outcome.say(
             "I'll pass this to a member of staff. Phone lines are down, so they will get back "

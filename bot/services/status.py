@@ -68,6 +68,9 @@ SERVICE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "website": ("website", "my account", "online form", "portal", "web site"),
 }
 
+# Channels rather than services: named alongside a specific service, the specific one wins.
+GENERIC_SERVICES = ("payments", "website", "phone_lines")
+
 STATE_WORDS = {
     "operating": "is working normally",
     "disrupted": "is disrupted",
@@ -107,6 +110,9 @@ def service_from_text(text: str) -> str | None:
     ]
     if "council_tax" in hits and "benefits" in hits:
         hits.remove("council_tax")  # "council tax support" is a benefit
+    specific = [sid for sid in hits if sid not in GENERIC_SERVICES]
+    if specific:
+        hits = specific  # "council tax payment" is about council tax, not payments in general
     return hits[0] if len(hits) == 1 else None
 
 

@@ -12,6 +12,7 @@ from bot.services.status import (
     overview_answer,
     status_answer,
 )
+from bot.services.topics import pointer, secondary_topics
 from bot.services.turn import (
     Outcome,
     TurnContext,
@@ -54,7 +55,10 @@ def service_status_turn(session: Session, ctx: TurnContext) -> Outcome:
             f"I don't have a status for that service in {council.short_name} yet. "
             'You can ask a member of staff: say "speak to a person".'
         )
-    return outcome.say(status_answer(view, council))
+    outcome.say(status_answer(view, council))
+    for topic, service in secondary_topics(ctx.text, "service_status"):
+        outcome.say(pointer(topic, service))
+    return outcome
 
 
 def inform_turn(session: Session, ctx: TurnContext) -> Outcome:

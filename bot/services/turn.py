@@ -128,8 +128,23 @@ def sms_phone(session: Session, ctx: TurnContext) -> str | None:
 
 def redact_for_case(text: str) -> str:
     """Issue summaries shown to staff carry no raw card, bank or contact numbers."""
-    try:
-        from bot.privacy.redactor import redact
-    except ImportError:  # privacy layer not installed in this build
-        return text
+    from bot.privacy.redactor import redact
+
     return redact(text)
+
+
+def contains_financial_details(text: str) -> bool:
+    from bot.privacy.redactor import contains_financial_or_ni
+
+    return contains_financial_or_ni(text)
+
+
+def guard_financial_details(ctx: TurnContext, outcome: Outcome) -> Outcome:
+    """Whatever the turn, a message with card, bank or NI numbers gets the warning, once."""
+    from bot.services.advice import NEVER_IN_CHAT
+
+    if contains_financial_details(ctx.text) and all(
+        m.text != NEVER_IN_CHAT for m in outcome.messages
+    ):
+        outcome.say(NEVER_IN_CHAT)
+    return outcome

@@ -26,7 +26,7 @@ CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
-def console_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def console_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("CONSOLE_SECRET_KEY", "test-secret-key-not-for-production")
     monkeypatch.setenv("CONSOLE_INSECURE_COOKIES", "1")
     monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # nothing listens: Rasa "down"

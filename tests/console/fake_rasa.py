@@ -177,7 +177,7 @@ class FakeRasa:
         self.loop.run_until_complete(self._runner.setup())
         site = web.TCPSite(self._runner, "127.0.0.1", 0, shutdown_timeout=1.0)
         self.loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = site._server.sockets[0].getsockname()[1]
         self._ready.set()
         self.loop.run_forever()
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask, url_for
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
@@ -66,14 +68,14 @@ def test_every_staff_url_needs_login(app: Flask) -> None:
     assert checked >= 20
 
 
-def test_api_routes_answer_401_json(client) -> None:  # type: ignore[no-untyped-def]
+def test_api_routes_answer_401_json(client: FlaskClient) -> None:
     for path in ("/staff/api/queue", "/staff/api/cases/WM-0000-0000/transcript"):
         response = client.get(path)
         assert response.status_code == 401
         assert response.is_json
 
 
-def test_post_without_csrf_token_is_refused(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_post_without_csrf_token_is_refused(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     reference = add_case(db_url, "conv-csrf")
     assert login(client, "amira").status_code == 302
@@ -86,7 +88,7 @@ def test_post_without_csrf_token_is_refused(client, db_url: str) -> None:  # typ
         assert session.execute(select(CaseNote)).first() is None
 
 
-def test_login_form_itself_needs_csrf(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_login_form_itself_needs_csrf(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     response = client.post("/staff/login", data={"username": "amira", "password": PASSWORD})
     assert response.status_code == 400
@@ -107,7 +109,7 @@ def test_agent_gets_403_on_supervisor_pages(app: Flask, db_url: str) -> None:
     assert "Audit log" not in page  # the navigation hides what an agent cannot open
 
 
-def test_password_is_stored_as_argon2_hash(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_password_is_stored_as_argon2_hash(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     with session_scope(db_url) as session:
         user = session.execute(select(StaffUser)).scalar_one()
@@ -116,7 +118,7 @@ def test_password_is_stored_as_argon2_hash(client, db_url: str) -> None:  # type
     assert login(client, "amira").status_code == 302
 
 
-def test_lockout_after_five_bad_passwords(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_after_five_bad_passwords(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     for _attempt in range(MAX_FAILED_LOGINS):
         assert login(client, "amira", "wrong password here").status_code == 401
@@ -137,7 +139,7 @@ def test_lockout_after_five_bad_passwords(client, db_url: str) -> None:  # type:
     assert len(audit_rows(db_url, "auth.login")) == 1
 
 
-def test_many_failures_from_one_address_are_throttled(client) -> None:  # type: ignore[no-untyped-def]
+def test_many_failures_from_one_address_are_throttled(client: FlaskClient) -> None:
     for attempt in range(IP_FAILURES.limit):
         assert login(client, f"nobody{attempt}", "whatever").status_code == 401
     response = login(client, "nobody", "whatever")
@@ -145,7 +147,7 @@ def test_many_failures_from_one_address_are_throttled(client) -> None:  # type: 
     assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
 
 
-def test_login_ignores_offsite_next(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_login_ignores_offsite_next(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     token = csrf_from(client, "/staff/login")
     response = client.post("/staff/login", data={
@@ -190,7 +192,7 @@ def test_supervisor_adds_staff_with_password_rules(app: Flask, db_url: str) -> N
 # -- headers and cookies ------------------------------------------------------------------------
 
 
-def test_security_headers_and_cookie_flags(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_security_headers_and_cookie_flags(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     reference = add_case(db_url, "conv-headers")
     response = login(client, "amira")
@@ -214,7 +216,7 @@ def test_cookies_are_secure_by_default(monkeypatch: pytest.MonkeyPatch, db_url: 
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_secret_key_generated_once(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_secret_key_generated_once(tmp_path: Path) -> None:
     from bot.console.settings import load_secret_key
 
     path = tmp_path / "console_secret"
@@ -227,7 +229,7 @@ def test_secret_key_generated_once(monkeypatch: pytest.MonkeyPatch, tmp_path) ->
 # -- queue -----------------------------------------------------------------------------------
 
 
-def test_queue_orders_by_priority_then_deadline(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_queue_orders_by_priority_then_deadline(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     standard = add_case(db_url, "c1", "standard")
     late = add_case(db_url, "c2", "standard", breached=True)
@@ -253,7 +255,7 @@ def test_queue_orders_by_priority_then_deadline(client, db_url: str) -> None:  #
     assert [row["reference"] for row in by_category["cases"]] == [urgent]
 
 
-def test_mine_filter(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_mine_filter(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     mine = add_case(db_url, "c1")
     add_case(db_url, "c2")
@@ -268,7 +270,9 @@ def test_mine_filter(client, db_url: str) -> None:  # type: ignore[no-untyped-de
 # -- case page ---------------------------------------------------------------------------------
 
 
-def test_case_view_writes_audit_row_and_survives_rasa_down(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_case_view_writes_audit_row_and_survives_rasa_down(
+    client: FlaskClient, db_url: str
+) -> None:
     add_staff(db_url, "amira")
     reference = add_case(db_url, "conv-audit", phone="07700900123", name="Jo Bloggs")
     login(client, "amira")
@@ -301,7 +305,7 @@ def test_resident_html_is_escaped(client, db_url: str, fake_rasa: FakeRasa,
     assert "<script>alert" not in queue and "&lt;script&gt;" in queue
 
 
-def test_notes_and_status_change(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_notes_and_status_change(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "amira")
     reference = add_case(db_url, "conv-notes")
     login(client, "amira")
@@ -343,7 +347,7 @@ def test_take_reply_hand_back_drive_rasa(db_url: str, fake_rasa: FakeRasa,
                      "token": "test-token"}),
         ("execute", {"name": "utter_staff_left", "output_channel": "latest",
                      "token": "test-token"}),
-        ("events", [{"event": "resume"}]),
+        ("events", [{"event": "resume"}, {"event": "action", "name": "action_listen"}]),
     ]
     with session_scope(db_url) as session:
         case = session.execute(select(Case).where(Case.reference == reference)).scalar_one()
@@ -366,7 +370,9 @@ def test_reply_needs_the_case_taken(db_url: str, fake_rasa: FakeRasa,
     assert not [call for call in fake_rasa.api_calls if call[0] != "tracker"]
 
 
-def test_take_when_rasa_is_down_is_recorded_with_a_warning(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_take_when_rasa_is_down_is_recorded_with_a_warning(
+    client: FlaskClient, db_url: str
+) -> None:
     add_staff(db_url, "sam")
     reference = add_case(db_url, "conv-down")
     login(client, "sam")
@@ -434,7 +440,7 @@ def test_transcript_feed_shows_paused_state(db_url: str, fake_rasa: FakeRasa,
 # -- supervisor tools ----------------------------------------------------------------------------
 
 
-def test_supervisor_status_edit_changes_the_database(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_supervisor_status_edit_changes_the_database(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "boss", "supervisor")
     login(client, "boss")
     response = post(client, "/staff/admin/statuses/westminster/libraries", {
@@ -453,7 +459,7 @@ def test_supervisor_status_edit_changes_the_database(client, db_url: str) -> Non
     assert "Not saved" in client.get(bad.headers["Location"]).get_data(as_text=True)
 
 
-def test_published_update_becomes_the_public_banner(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_published_update_becomes_the_public_banner(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "boss", "supervisor")
     login(client, "boss")
     post(client, "/staff/admin/incidents", {
@@ -471,7 +477,7 @@ def test_published_update_becomes_the_public_banner(client, db_url: str) -> None
     assert "Phones are back" not in client.get("/c/westminster").get_data(as_text=True)
 
 
-def test_audit_page_lists_actions(client, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_audit_page_lists_actions(client: FlaskClient, db_url: str) -> None:
     add_staff(db_url, "boss", "supervisor")
     reference = add_case(db_url, "conv-auditpage")
     login(client, "boss")
@@ -483,7 +489,7 @@ def test_audit_page_lists_actions(client, db_url: str) -> None:  # type: ignore[
 # -- public pages ------------------------------------------------------------------------------
 
 
-def test_public_pages(client) -> None:  # type: ignore[no-untyped-def]
+def test_public_pages(client: FlaskClient) -> None:
     index = client.get("/").get_data(as_text=True)
     for council in ("kensington_chelsea", "hammersmith_fulham", "westminster"):
         assert f"/c/{council}" in index

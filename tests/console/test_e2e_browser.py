@@ -3,8 +3,10 @@
 Skipped unless E2E_RASA_URL and E2E_CONSOLE_URL point at running servers (`make run` style:
 Rasa with a trained model and the socketio channel, the action server, the console), sharing
 the database in DATABASE_URL, which this test also uses to create its staff account with
-`bot staff add --password-stdin`. Optional: E2E_RASA_TOKEN (else RASA_AUTH_TOKEN) to check the
-tracker really is paused; E2E_STAFF_USER/E2E_STAFF_PASSWORD to use an existing account.
+`bot staff add --password-stdin`. Optional: E2E_RASA_TOKEN (else RASA_AUTH_TOKEN or
+var/rasa_token) to check the tracker really is paused; E2E_STAFF_USER/E2E_STAFF_PASSWORD to
+use an existing account. Needs a socketio channel whose session_request awaits
+`enter_room` (python-socketio >= 5.10), or the bot's replies never reach the widget.
 
 The conversation is driven by what the bot asks, not by fixed turn numbers, so wording changes
 in the domain do not break it: each contact question is answered from a table of patterns.
@@ -24,11 +26,12 @@ from typing import Any
 import pytest
 import requests
 
+from bot.config import get_settings
 from tests.console.browser_support import CHROMIUM, CHROMIUM_ARGS, PROJECT_ROOT
 
 RASA_URL = os.environ.get("E2E_RASA_URL", "").rstrip("/")
 CONSOLE_URL = os.environ.get("E2E_CONSOLE_URL", "").rstrip("/")
-RASA_TOKEN = os.environ.get("E2E_RASA_TOKEN") or os.environ.get("RASA_AUTH_TOKEN", "")
+RASA_TOKEN = os.environ.get("E2E_RASA_TOKEN") or get_settings().rasa_auth_token
 STAFF_REPLY = "Hello, this is Sam from the council"
 REFERENCE = re.compile(r"\b[A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 BOT = "#chat-log .msg--bot .msg__text"
@@ -42,17 +45,19 @@ pytestmark = [
 
 # (pattern in the bot's question, answer to type, quick reply titles to prefer)
 ANSWERS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
-    (re.compile(r"safe.*(call|phone|contact)", re.I), "yes", ("yes",)),
+    (re.compile(r"phone number|e-?mail address|safe way|how (can|should) we (contact|reach)",
+                re.I), "07700 900123", ()),
+    (re.compile(r"is it safe|safe to (call|phone|ring|text)", re.I), "yes", ("yes",)),
     (re.compile(r"landline|mobile", re.I), "no", ("no", "mobile")),
     (re.compile(r"interpreter|language", re.I), "no", ("no", "english")),
-    (re.compile(r"(how|which way).*(contact|reach)|prefer", re.I), "phone", ("phone", "call")),
-    (re.compile(r"\bname\b", re.I), "Sam Resident", ()),
-    (re.compile(r"e-?mail", re.I), "sam.resident@example.com", ()),
-    (re.compile(r"phone|number|mobile", re.I), "07700 900123", ()),
+    (re.compile(r"prefer", re.I), "phone", ("phone", "call")),
     (re.compile(r"post ?code", re.I), "SW1A 2AA", ()),
-    (re.compile(r"\bwhen\b|time|best to", re.I), "weekday mornings", ()),
+    (re.compile(r"\bname\b", re.I), "Sam Resident", ()),
+    (re.compile(r"best time|\bwhen\b", re.I), "weekday mornings", ()),
+    (re.compile(r"e-?mail", re.I), "sam.resident@example.com", ()),
+    (re.compile(r"phone|number", re.I), "07700 900123", ()),
     (re.compile(r"correct|confirm|right\?|is that ok|shall i", re.I), "yes", ("yes", "confirm")),
-    (re.compile(r"council", re.I), "Westminster", ("westminster",)),
+    (re.compile(r"which council|your council", re.I), "Westminster", ("westminster",)),
     (re.compile(r"what.*(about|help)|describe|tell me more", re.I),
      "I cannot pay my council tax online and my direct debit failed", ()),
 ]

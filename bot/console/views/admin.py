@@ -6,6 +6,8 @@ answer uses them. Every change writes an audit row in the same transaction.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from flask import (
     Blueprint,
     abort,
@@ -18,6 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from bot.console import audit
@@ -36,11 +39,11 @@ LIMITS = {"affected": 1000, "workaround": 1000, "expected_restoration": 120,
           "title": 200, "body": 4000}
 
 
-def _db():  # type: ignore[no-untyped-def]
+def _db() -> AbstractContextManager[Session]:
     return session_scope(current_app.config["DATABASE_URL"])
 
 
-def _councils(session) -> list[Council]:  # type: ignore[no-untyped-def]
+def _councils(session: Session) -> list[Council]:
     return list(session.execute(select(Council).order_by(Council.name)).scalars())
 
 

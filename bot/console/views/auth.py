@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
 from bot.console import audit
@@ -28,7 +29,7 @@ GENERIC_FAILURE = (
 )
 
 
-def _render_login(error: str = "", status: int = 200):  # type: ignore[no-untyped-def]
+def _render_login(error: str = "", status: int = 200) -> tuple[str, int]:
     return render_template(
         "staff/login.html", error=error, next=safe_next(request.values.get("next")) or "",
         max_failed=MAX_FAILED_LOGINS, lockout_minutes=int(LOCKOUT.total_seconds() // 60),
@@ -36,7 +37,7 @@ def _render_login(error: str = "", status: int = 200):  # type: ignore[no-untype
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("queue.queue_page"))
     if request.method == "GET":
@@ -66,7 +67,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     with session_scope(current_app.config["DATABASE_URL"]) as db:
         audit.record(db, current_user.username, "auth.logout", "staff")
     logout_user()

@@ -77,14 +77,14 @@ def _case_context(reference: str, action: str, once: bool = False) -> dict[str, 
 
 
 @bp.get("/cases/<reference>")
-def case_page(reference: str):  # type: ignore[no-untyped-def]
+def case_page(reference: str) -> str:
     context = _case_context(reference, "case.view")
     statuses = [status for status in CASE_STATUSES if status != "resolved"]
     return render_template("staff/case.html", statuses=statuses, **context)
 
 
 @bp.get("/api/cases/<reference>/transcript")
-def transcript_feed(reference: str):  # type: ignore[no-untyped-def]
+def transcript_feed(reference: str) -> Response:
     context = _case_context(reference, "case.view_transcript", once=True)
     transcript = context["transcript"]
     return jsonify(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, send_from_directory
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from bot.db.engine import session_scope
 from bot.db.models import Council, IncidentUpdate
@@ -23,7 +24,7 @@ STATE_LABELS = {"operating": "Working", "disrupted": "Disrupted", "unavailable":
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     with session_scope(current_app.config["DATABASE_URL"]) as session:
         councils = [to_info(row) for row in session.execute(
             select(Council).order_by(Council.name)).scalars()]
@@ -31,7 +32,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/c/<council_id>")
-def council_page(council_id: str):  # type: ignore[no-untyped-def]
+def council_page(council_id: str) -> str:
     with session_scope(current_app.config["DATABASE_URL"]) as session:
         row = session.get(Council, council_id)
         if row is None:
@@ -54,7 +55,7 @@ def council_page(council_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/vendor/<name>")
-def vendor(name: str):  # type: ignore[no-untyped-def]
+def vendor(name: str) -> Response:
     relative = VENDOR_FILES.get(name)
     if relative is None:
         abort(404)

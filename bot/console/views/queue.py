@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
-from bot.console.worklist import QueueFilters, count_rows, filter_choices, open_cases
+from bot.console.worklist import (
+    QueueCounts,
+    QueueFilters,
+    QueueRow,
+    count_rows,
+    filter_choices,
+    open_cases,
+)
 from bot.db.engine import session_scope
 from bot.db.models import utcnow
 
 bp = Blueprint("queue", __name__, url_prefix="/staff")
 
 
-def _load(filters: QueueFilters):  # type: ignore[no-untyped-def]
+def _load(
+    filters: QueueFilters,
+) -> tuple[list[QueueRow], QueueCounts, dict[str, list[tuple[str, str]]]]:
     with session_scope(current_app.config["DATABASE_URL"]) as session:
         rows = open_cases(session, filters, current_user.username)
         choices = filter_choices(session)
@@ -24,7 +34,7 @@ def _load(filters: QueueFilters):  # type: ignore[no-untyped-def]
 
 
 @bp.get("")
-def queue_page():  # type: ignore[no-untyped-def]
+def queue_page() -> str:
     filters = QueueFilters.from_args(request.args)
     rows, counts, choices = _load(filters)
     return render_template(
@@ -34,7 +44,7 @@ def queue_page():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/api/queue")
-def queue_feed():  # type: ignore[no-untyped-def]
+def queue_feed() -> Response:
     filters = QueueFilters.from_args(request.args)
     rows, counts, _choices = _load(filters)
     now = utcnow()
