@@ -61,6 +61,7 @@ class Servers:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
     action_port: int = 0
+    twilio_url: str = ""
 
     def say(self, sender: str, message: str, metadata: dict | None = None) -> list[dict]:
         body: dict = {"sender": sender, "message": message}
@@ -92,6 +93,17 @@ class Servers:
             stderr=subprocess.STDOUT,
         )
         wait_for(f"{self.action_url}/health", START_TIMEOUT, self.processes["actions"], log)
+
+    def start_fake_twilio(self, port: int) -> None:
+        """The far side of Twilio's API, as a real HTTP server on loopback."""
+        log = self.tmp / "fake_twilio.log"
+        self.logs["twilio"] = log
+        self.twilio_url = f"http://127.0.0.1:{port}"
+        self.processes["twilio"] = subprocess.Popen(
+            [sys.executable, "-m", "bot.channels.fake_twilio", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        )
+        wait_for(f"{self.twilio_url}/_fake/messages", START_TIMEOUT, self.processes["twilio"], log)
 
     def start_rasa(self, port: int) -> None:
         log = self.tmp / "rasa.log"
@@ -164,8 +176,11 @@ def start_stack(tmp: Path | None = None) -> Servers:
         raise RuntimeError(f"{MODEL} is missing: run `make train` first (make test does)")
     tmp = tmp or Path(tempfile.mkdtemp(prefix="stack-"))
     token = secrets.token_urlsafe(16)
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port, twilio_port = free_port(), free_port(), free_port()
     env = _server_env(tmp, action_port, token)
+    env["TWILIO_API_BASE"] = f"http://127.0.0.1:{twilio_port}"
+    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{rasa_port}"
+    env["RASA_URL"] = f"http://127.0.0.1:{rasa_port}"
     upgrade(env["DATABASE_URL"])
     with session_scope(env["DATABASE_URL"]) as session:
         seed(session)
@@ -180,6 +195,7 @@ def start_stack(tmp: Path | None = None) -> Servers:
         action_port=action_port,
     )
     try:
+        stack.start_fake_twilio(twilio_port)
         stack.start_action_server()
         stack.start_rasa(rasa_port)
     except BaseException:

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bot.bench.triage_bench import load_labelled, mean_microseconds, score
+from bot.bench.triage_bench import load_labelled, score
 from bot.services import triage
 from bot.services.triage import (
     RiskMatch,
@@ -173,13 +173,6 @@ def test_recall_and_false_alarm_rate_on_labelled_set() -> None:
         print(f"  {name:<26} recall {counts['recall']:.3f} ({counts['messages']})")
     assert results["recall"] >= 0.95, results["misses"]
     assert results["false_alarm_rate"] <= 0.03, results["false_alarms"]
-
-
-def test_typical_message_is_fast() -> None:
-    texts = [row.text for row in load_labelled()][:400]
-    mean = mean_microseconds(texts, rounds=1)
-    print(f"\nsafety net mean {mean:.0f} us per message")
-    assert mean < 3000  # about 0.3 ms on the dev machine; generous so CI noise cannot flake
 
 
 # ---- first replies ---------------------------------------------------------------------------
