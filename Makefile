@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 BOT := $(VENV)/bin/bot
 MODEL := models/council.tar.gz
-TRAINING_INPUTS := $(shell find data -name '*.yml' 2>/dev/null) domain.yml config.yml bot/nlu/safety_net.py bot/services/triage.py
+TRAINING_INPUTS := $(shell find data -name "*.yml" 2>/dev/null) domain.yml config.yml $(wildcard bot/nlu/*.py) bot/services/triage.py bot/privacy/redactor.py bot/services/contact.py bot/services/cases.py
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2

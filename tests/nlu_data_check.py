@@ -11,6 +11,7 @@ across intents (after lowercasing and stripping the plain text), entity names or
 values outside the allowed sets, synonym conflicts, bad/missing regexes and
 lookup tables, and files without `version: "3.1"`.
 """
+
 from __future__ import annotations
 
 import collections
@@ -25,9 +26,19 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "data" / "nlu"
 
 SERVICES = {
-    "council_tax", "benefits", "housing_repairs", "homelessness", "social_care",
-    "planning", "parking", "waste", "registrars", "libraries", "payments",
-    "phone_lines", "website",
+    "council_tax",
+    "benefits",
+    "housing_repairs",
+    "homelessness",
+    "social_care",
+    "planning",
+    "parking",
+    "waste",
+    "registrars",
+    "libraries",
+    "payments",
+    "phone_lines",
+    "website",
 }
 COUNCILS = {"kensington_chelsea", "hammersmith_fulham", "westminster"}
 ALLOWED_ENTITY_VALUES = {"service": SERVICES, "council": COUNCILS}
@@ -51,9 +62,9 @@ MINIMUMS = {
     "inform": 40,
     "bot_challenge": 25,
 }
-MIN_PER_SERVICE = 12          # service_status examples per service value
-MIN_NO_SERVICE = 15           # service_status examples with no service entity
-MIN_COUNCIL_SHARE = 0.20      # share of service_status examples naming a council
+MIN_PER_SERVICE = 12  # service_status examples per service value
+MIN_NO_SERVICE = 15  # service_status examples with no service entity
+MIN_COUNCIL_SHARE = 0.20  # share of service_status examples naming a council
 
 # [text]{"entity": ..., "value": ...}  or  [text](entity)
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:(?P<json>\{[^}]*\})|\((?P<name>[^)]+)\))")
@@ -119,7 +130,7 @@ def main() -> int:
         return 1
 
     examples: dict[str, list[tuple[str, str, list]]] = collections.defaultdict(list)
-    synonyms: dict[str, str] = {}          # lowercased surface -> value
+    synonyms: dict[str, str] = {}  # lowercased surface -> value
     synonym_src: dict[str, str] = {}
     regexes: dict[str, list[str]] = {}
     lookups: dict[str, list[str]] = {}
@@ -129,7 +140,8 @@ def main() -> int:
         if key in synonyms and synonyms[key] != value:
             problems.append(
                 f"synonym conflict: {surface!r} -> {value!r} ({where}) "
-                f"but -> {synonyms[key]!r} ({synonym_src[key]})")
+                f"but -> {synonyms[key]!r} ({synonym_src[key]})"
+            )
         synonyms.setdefault(key, value)
         synonym_src.setdefault(key, where)
 
@@ -164,9 +176,11 @@ def main() -> int:
                 for ex in parse_examples(item.get("examples", "")):
                     add_synonym(ex, value, f"{path.name} synonym {value}")
             elif "regex" in item:
-                regexes.setdefault(item["regex"], []).extend(parse_examples(item.get("examples", "")))
+                rows = parse_examples(item.get("examples", ""))
+                regexes.setdefault(item["regex"], []).extend(rows)
             elif "lookup" in item:
-                lookups.setdefault(item["lookup"], []).extend(parse_examples(item.get("examples", "")))
+                rows = parse_examples(item.get("examples", ""))
+                lookups.setdefault(item["lookup"], []).extend(rows)
             else:
                 problems.append(f"{path.name}: unexpected item {list(item)}")
 
@@ -197,14 +211,20 @@ def main() -> int:
         flag = "" if per_service[s] >= MIN_PER_SERVICE else f"   <-- below {MIN_PER_SERVICE}"
         print(f"  {s:16s} {per_service[s]:4d}{flag}")
         if per_service[s] < MIN_PER_SERVICE:
-            problems.append(f"service_status: {per_service[s]} examples for {s}, minimum {MIN_PER_SERVICE}")
+            problems.append(
+                f"service_status: {per_service[s]} examples for {s}, minimum {MIN_PER_SERVICE}"
+            )
     print(f"  {'(no service)':16s} {no_service:4d}")
     if no_service < MIN_NO_SERVICE:
-        problems.append(f"service_status: {no_service} examples without a service, minimum {MIN_NO_SERVICE}")
+        problems.append(
+            f"service_status: {no_service} examples without a service, minimum {MIN_NO_SERVICE}"
+        )
     share = with_council / len(ss) if ss else 0.0
     print(f"  with a council entity: {with_council} ({share:.0%})")
     if share < MIN_COUNCIL_SHARE:
-        problems.append(f"service_status: only {share:.0%} name a council, want >= {MIN_COUNCIL_SHARE:.0%}")
+        problems.append(
+            f"service_status: only {share:.0%} name a council, want >= {MIN_COUNCIL_SHARE:.0%}"
+        )
 
     ent_counts = collections.Counter()
     for rows in examples.values():
@@ -259,7 +279,9 @@ def main() -> int:
             for _, plain, _ in rows:
                 for m in ref_like.finditer(plain):
                     if not rx.search(m.group(0)):
-                        problems.append(f"{intent}: case ref {m.group(0)!r} not matched by case_ref regex")
+                        problems.append(
+                            f"{intent}: case ref {m.group(0)!r} not matched by case_ref regex"
+                        )
     for name in ("service", "council"):
         if not lookups.get(name):
             problems.append(f"lookup table {name!r} missing")
@@ -268,8 +290,10 @@ def main() -> int:
     for v in sorted((SERVICES | COUNCILS) - targets):
         problems.append(f"no synonym maps to {v!r}")
 
-    print(f"\nsynonym surface forms: {len(synonyms)}; regexes: {sorted(regexes)}; "
-          f"lookups: { {k: len(v) for k, v in lookups.items()} }")
+    print(
+        f"\nsynonym surface forms: {len(synonyms)}; regexes: {sorted(regexes)}; "
+        f"lookups: { {k: len(v) for k, v in lookups.items()} }"
+    )
     if problems:
         print(f"\n{len(problems)} PROBLEM(S):")
         for p in problems:

@@ -29,7 +29,20 @@ from bot.db.models import (
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REF_RANDOM_CHARS = 8
 _TYPO_FIXES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
-_REF_SHAPE = re.compile(r"\b([A-Za-z]{2})[\s-]*([0-9A-Za-z]{4})[\s-]*([0-9A-Za-z]{4})\b")
+
+
+def _known_prefixes() -> tuple[str, ...]:
+    """Council case prefixes from the seed (KC, HF, WM) plus RC for a case with no council."""
+    from bot.db.seed import load_seed
+
+    seeded = (c["case_prefix"] for c in load_seed()["councils"].values())
+    return tuple(sorted({*seeded, "RC"}))
+
+
+_REF_SHAPE = re.compile(
+    r"\b(" + "|".join(_known_prefixes()) + r")[\s-]*([0-9A-Z]{4})[\s-]*([0-9A-Z]{4})\b",
+    re.IGNORECASE,
+)
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "standard": 2}
 SLA = {
