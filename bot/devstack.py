@@ -105,6 +105,18 @@ class Servers:
         )
         wait_for(f"{self.twilio_url}/_fake/messages", START_TIMEOUT, self.processes["twilio"], log)
 
+    def start_console(self) -> str:
+        """The staff console and public page, on the port CONSOLE_URL names; returns its URL."""
+        log = self.tmp / "console.log"
+        self.logs["console"] = log
+        self.processes["console"] = subprocess.Popen(
+            [sys.executable, "-m", "bot.console"],
+            cwd=PROJECT_ROOT, env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        )
+        url = self.env["CONSOLE_URL"]
+        wait_for(f"{url}/healthz", START_TIMEOUT, self.processes["console"], log)
+        return url
+
     def start_rasa(self, port: int) -> None:
         log = self.tmp / "rasa.log"
         self.logs["rasa"] = log
@@ -181,6 +193,11 @@ def start_stack(tmp: Path | None = None) -> Servers:
     env["TWILIO_API_BASE"] = f"http://127.0.0.1:{twilio_port}"
     env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{rasa_port}"
     env["RASA_URL"] = f"http://127.0.0.1:{rasa_port}"
+    console_port = free_port()
+    env["CONSOLE_PORT"] = str(console_port)
+    env["CONSOLE_URL"] = f"http://127.0.0.1:{console_port}"
+    env["CONSOLE_INSECURE_COOKIES"] = "1"
+    env["CONSOLE_SECRET_KEY"] = secrets.token_urlsafe(24)
     upgrade(env["DATABASE_URL"])
     with session_scope(env["DATABASE_URL"]) as session:
         seed(session)

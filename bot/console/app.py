@@ -21,6 +21,7 @@ from bot.console.rasa_api import RasaClient
 from bot.console.security import init_security, is_api_request
 from bot.console.settings import ConsoleSettings, get_console_settings
 from bot.console.views import admin, auth, cases, public, queue
+from bot.privacy.log_filter import install_log_filter
 
 UK = ZoneInfo("Europe/London")
 SESSION_HOURS = 8
@@ -88,6 +89,7 @@ def _register_errors(app: Flask) -> None:
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    install_log_filter()  # no raw resident text or phone number in the console's logs
     settings = get_console_settings()
     app = Flask(__name__, static_folder="static", template_folder="templates")
     _configure(app, settings, overrides or {})
