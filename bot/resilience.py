@@ -29,8 +29,8 @@ CASE_ACTIONS = {
     "action_complaint": ("complaint", "standard"),
 }
 _installed = False
-# Rasa's message for a connection failure/timeout (status None) or a 5xx from the server
-_OUTAGE = re.compile(r"status code of (?:None|5\d\d)")
+# Rasa's message for a refused connection, a timeout or an error answer from the server
+_OUTAGE = re.compile(r"Failed to (?:execute|run) custom action")
 
 
 def holding_reply(action_name: str, text: str, routes: str | None) -> str:
@@ -100,7 +100,7 @@ def install_action_failure_reply() -> None:
     global _installed
     if _installed:
         return
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
     from rasa.shared.exceptions import RasaException
 
     original_run = RemoteAction.run
@@ -108,9 +108,11 @@ def install_action_failure_reply() -> None:
     async def run_with_holding_reply(self, output_channel, nlg, tracker, domain):  # noqa: ANN001
         try:
             return await original_run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise  # a form rejecting a turn is normal dialogue, not an outage
         except RasaException as error:
             if not _OUTAGE.search(str(error)):
-                raise  # the action server answered: a real error, not an outage
+                raise  # not an action-server failure
             logger.error("action server unreachable for %s; sent a holding reply", self.name())
             return await _on_failure(self.name(), tracker)
 

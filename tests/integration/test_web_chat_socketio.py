@@ -9,7 +9,6 @@ import pytest
 import socketio
 
 pytestmark = pytest.mark.integration
-CONSOLE_ORIGIN = "http://localhost:8000"
 
 
 def test_web_chat_session_gets_replies_in_its_room(servers) -> None:
@@ -26,7 +25,7 @@ def test_web_chat_session_gets_replies_in_its_room(servers) -> None:
         replied.set()
 
     client.on("bot_uttered", on_bot)
-    client.connect(servers.rasa_url, headers={"Origin": CONSOLE_ORIGIN},
+    client.connect(servers.rasa_url, headers={"Origin": servers.env["CONSOLE_URL"]},
                    transports=["polling"], wait_timeout=20)
     try:
         client.emit("session_request", {"session_id": session_id})
