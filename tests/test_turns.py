@@ -268,8 +268,8 @@ def test_case_status_needs_identity_and_rate_limits(session) -> None:
 
 def test_several_problems_most_serious_first_all_on_the_case(session) -> None:
     outcome = urgent_turn(session, ctx(
-        "no heating and my mum is 91 and freezing, we live in W10 6EL, also i think my data was stolen in the hack "
-        "and my council tax payment wont go through", "urgent_help"))
+        "no heating and my mum is 91 and freezing, we live in W10 6EL, also i think my data "
+        "was stolen in the hack and my council tax payment wont go through", "urgent_help"))
     answer = texts(outcome)
     assert answer.index("020 7946") < answer.index("noted the other things")
     issues = open_case_for(session, "c1").issues
