@@ -96,7 +96,9 @@ def twilio_healthy(layout: Layout) -> bool:
 
 
 def start_fake_twilio(layout: Layout) -> None:
-    if running(layout, "twilio") and twilio_healthy(layout):
+    if running(layout, "twilio"):
+        wait_http(f"{layout.twilio_url}/_fake/messages?to=none", 60, pid(layout, "twilio"),
+                  layout.paths.log("twilio"))
         return
     argv = [sys.executable, "-m", "bot.channels.fake_twilio", "--host", HOST, "--port",
             str(layout.ports.twilio)]
@@ -107,10 +109,14 @@ def start_fake_twilio(layout: Layout) -> None:
 
 
 def spawn_actions(layout: Layout, index: int) -> int | None:
-    """Start action server `index` unless it already runs; returns the pid to wait for."""
+    """Start action server `index` unless it already runs; returns the pid to wait for.
+
+    A process that runs but does not answer yet (busy, still starting) is waited for, never
+    started twice: the second one could not bind the port and would overwrite the pid file.
+    """
     name = actions_name(index)
-    if running(layout, name) and actions_healthy(layout, index):
-        return None
+    if running(layout, name):
+        return pid(layout, name)
     argv = [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(layout.ports.actions(index)),
             "--actions", "actions"]
     return spawn(argv, layout.instance_env(index), layout.paths.log(name),
@@ -125,8 +131,8 @@ def wait_actions(layout: Layout, index: int, process: int | None) -> None:
 def spawn_rasa(layout: Layout, index: int) -> int | None:
     """Start Rasa server `index` (the Procfile's command line) unless it already runs."""
     name = rasa_name(index)
-    if running(layout, name) and rasa_healthy(layout, index):
-        return None
+    if running(layout, name):
+        return pid(layout, name)
     env = layout.instance_env(index)
     argv = [
         str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
@@ -158,9 +164,9 @@ def tracker_table_exists(layout: Layout) -> bool:
 
 def start_rasa_servers(layout: Layout, count: int) -> None:
     """Start the first server, wait for its tracker table, then the others; wait for all."""
+    fresh = not running(layout, rasa_name(0))
     first = spawn_rasa(layout, 0)
-    if first is not None and not wait_until(lambda: tracker_table_exists(layout),
-                                            TRACKER_TABLE_TIMEOUT):
+    if fresh and not wait_until(lambda: tracker_table_exists(layout), TRACKER_TABLE_TIMEOUT):
         wait_rasa(layout, 0, first)
     others = {index: spawn_rasa(layout, index) for index in range(1, count)}
     wait_rasa(layout, 0, first)

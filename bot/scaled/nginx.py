@@ -21,6 +21,7 @@ files under the shared conversation "default") hashes the constant "default": on
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from bot.scaled.layout import HOST, INSTANCES, Layout
@@ -126,8 +127,10 @@ def render(layout: Layout, run_as: str | None) -> str:
     servers = "\n".join(
         f"        server {HOST}:{layout.ports.rasa(i)} max_fails=1 fail_timeout=10s;"
         for i in range(INSTANCES))
+    # $upstream_addr lists every server tried ("a:1, b:2" after a failover): name the last.
     names = "\n".join(
-        f'        "{HOST}:{layout.ports.rasa(i)}" {instance_name(i)};' for i in range(INSTANCES))
+        f"        '~{re.escape(HOST)}:{layout.ports.rasa(i)}$' {instance_name(i)};"
+        for i in range(INSTANCES))
     return CONFIG.format(
         user=f"user {run_as};\n" if run_as else "", dir=layout.paths.nginx,
         max_body=MAX_BODY, instance_names=names, servers=servers, host=HOST,

@@ -42,7 +42,7 @@ from bot.scaled.topology import Topology
 pytestmark = pytest.mark.scaled
 
 BURST = 6  # messages of one conversation sent at once
-STAGGER = 0.05  # seconds between them, so the intended order is known
+STAGGER = 0.2  # seconds between them, so the arrival order is the sending order
 RACE_TRIALS = 5
 
 
@@ -152,7 +152,8 @@ class BurstResult:
         return not self.lost and self.in_order and not self.empty_replies and not self.duplicated
 
     def summary(self) -> dict:
-        return {"lost": len(self.lost), "in_order": self.in_order,
+        order = [self.sent.index(m) for m in self.stored if m in self.sent]
+        return {"stored_order": order, "lost": len(self.lost), "in_order": self.in_order,
                 "empty_replies": self.empty_replies, "duplicated": len(self.duplicated),
                 "routes": self.routes}
 
@@ -203,7 +204,7 @@ def test_lock_store_race_direct_to_two_instances_is_recorded(topology: Topology,
                                                              target: Target) -> None:
     """Observation, not a requirement: prints how often the race broke a conversation."""
     urls = topology.rasa_urls()
-    race_report("direct, staggered 50 ms (ordered)",
+    race_report(f"direct, staggered {STAGGER * 1000:.0f} ms (ordered)",
                 [burst(target, urls, STAGGER) for _ in range(RACE_TRIALS)])
     race_report("direct, simultaneous (loss only)",
                 [burst(target, urls, 0.0) for _ in range(RACE_TRIALS)])
@@ -219,6 +220,15 @@ def test_burst_through_nginx_is_complete_and_in_order(target: Target, stagger: f
 
 # --- 4. one instance dies under load ------------------------------------------------------------
 
+# Requests already on their way to the killed server (in flight, or sent on a kept-alive
+# connection nginx has not yet seen die) get a 502: nginx never resends a POST that reached a
+# server. After this many seconds every request must be answered by the survivor.
+FAILOVER_GRACE = 3.0
+# A conversation whose turn was running on the killed server keeps that server's ticket in
+# Redis until it expires (Rasa's TICKET_LOCK_LIFETIME, 60 s by default): its next message waits
+# that long on the survivor. The client waits longer than that, so it sees the wait, not a loss.
+LOCK_WAIT_LIMIT = 100.0
+SLOW = 10.0
 CONVERSATION = (
     "hi",
     "is the tip open in westminster",
@@ -245,7 +255,7 @@ def keep_talking(target: Target, stop: threading.Event, log: list[Timed]) -> Non
             if stop.is_set():
                 return
             started = time.monotonic()
-            reply = say(target, resident, message, timeout=60)
+            reply = say(target, resident, message, timeout=LOCK_WAIT_LIMIT)
             log.append(Timed(started, time.monotonic(), resident, reply))
 
 
@@ -272,8 +282,13 @@ def test_killing_one_rasa_instance_under_load(topology: Topology, target: Target
           f"{[(r.status, r.instance) for r in in_flight if not r.ok]}); {len(after)} sent after "
           f"({sum(not r.ok for r in after)} errors, "
           f"{Counter(r.instance for r in after)})")
+    settled = [t.reply for t in log if t.started >= killed_at + FAILOVER_GRACE]
+    waited = sorted(round(r.seconds) for r in settled if r.seconds > SLOW)
+    print(f"  after the grace period: {len(settled)} messages, {len(waited)} waited > {SLOW:.0f}"
+          f" s behind the dead server's lock ticket: {waited}")
     assert before and all(r.ok for r in before)
-    assert after and all(r.ok and r.instance == "rasa2" for r in after)
+    assert settled and all(r.ok and r.instance == "rasa2" for r in settled), Counter(
+        (r.status, r.instance) for r in settled)
     finished = {t.resident for t in log if "reference is" in t.reply.text.lower()}
     assert finished, "no escalation completed"
     for resident in finished:
