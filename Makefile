@@ -1,5 +1,8 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is installed here.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# pip warns once per package about optional local wheel folders this machine may not have
+QUIET_PIP := 2>&1 | { grep -v "WARNING: Location" || true; }
 .DEFAULT_GOAL := help
 
 PYENV_PY := $(shell command -v pyenv >/dev/null 2>&1 && p=$$(pyenv prefix 3.10 2>/dev/null) && echo $$p/bin/python)
@@ -29,9 +32,9 @@ help:
 # --- install -----------------------------------------------------------------------------
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade "pip==24.0"
-	$(PY) -m pip install -q --no-deps -r requirements.lock
-	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --upgrade "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1" $(QUIET_PIP)
+	$(PY) -m pip install -q --no-deps -r requirements.lock $(QUIET_PIP)
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e . $(QUIET_PIP)
 	$(PY) -m pip check
 	@touch $@
 
