@@ -145,6 +145,7 @@ def hold_conversation(target: Target, conv: Conversation, deadline: float,
             conv.errors += 1
         found = REFERENCE.search(said)
         conv.reference = conv.reference or (found.group(0) if found else None)
+        conv.submitted = conv.submitted or conv.reference is not None
         time.sleep(think * random.uniform(0.5, 1.5))
     session.close()
     return conv

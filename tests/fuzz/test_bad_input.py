@@ -403,7 +403,7 @@ def test_signed_nasty_sms_all_get_a_reply(
 def test_sms_starting_with_a_slash_is_answered(stack: Servers, body: str) -> None:
     phone = new_phone()
     assert post_signed(stack, inbound_form(stack, phone, body)).status_code == 200
-    assert wait_until(lambda: bool(fake_outbox(stack, phone)), timeout=20)
+    assert wait_until(lambda: bool(fake_outbox(stack, phone)), timeout=10)
 
 
 @FEW
