@@ -112,6 +112,12 @@ class InboundSms:
 # --- webhook authentication and parsing ---------------------------------------------------
 
 
+
+def neutralise_payload(text: str) -> str:
+    """Free text that starts with '/' loses the slash, so Rasa reads it as words."""
+    stripped = text.lstrip()
+    return stripped.lstrip("/").lstrip() if stripped.startswith("/") else text
+
 def parse_form(request: Request) -> RequestParameters:
     """The form exactly as Twilio signed it (blank values kept; Sanic's own parser drops them)."""
     content_type = (request.content_type or "").split(";")[0].strip().lower()
@@ -272,6 +278,11 @@ class SendResult:
     def ok(self) -> bool:
         return self.sid is not None
 
+    @property
+    def unconfirmed(self) -> bool:
+        """Timed out after the request left: Twilio may well have sent it, so go on."""
+        return self.sid is None and self.status == "unknown"
+
 
 def _retryable(status: int) -> bool:
     return status == 429 or status >= 500
@@ -387,8 +398,11 @@ class TwilioSmsOutput(OutputChannel):
             await run_sync(sms_store.save_choices, conversation_id, choices)
         for part in render_parts(text):
             phone = await self._reachable_phone(conversation_id)
-            if phone is None or not (await self._send_part(conversation_id, phone, part)).ok:
+            if phone is None:
                 return
+            result = await self._send_part(conversation_id, phone, part)
+            if not (result.ok or result.unconfirmed):
+                return  # Twilio refused it: later parts would read out of context
 
     async def _reachable_phone(self, conversation_id: str) -> str | None:
         phone, opted_out = await run_sync(sms_store.delivery_target, conversation_id)
@@ -488,7 +502,9 @@ class TwilioSmsInput(InputChannel):
         if not sms.readable:
             return
         choices = await run_sync(sms_store.take_choices, conversation_id)
-        text = choose(sms.body, choices) or sms.body
+        # A numbered choice maps to its button payload; free text never may act as one
+        # ("/restart" typed by a resident would otherwise reset the conversation silently).
+        text = choose(sms.body, choices) or neutralise_payload(sms.body)
         await self._run_turn(text, sms.message_sid, conversation_id, output, on_new_message)
 
     async def _handle_keyword(

@@ -51,6 +51,8 @@ def safe_next(target: str | None) -> str | None:
         return None
     if target.startswith("//") or "\\" in target:
         return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None  # CR/LF would break the Location header
     return target
 
 

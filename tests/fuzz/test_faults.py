@@ -113,10 +113,6 @@ def test_twilio_down_for_ten_seconds_loses_no_reply(stack: Servers) -> None:
     assert [m["body"] for m in texts] == expected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/channels/twilio_sms.py: a send that times out is (rightly) not retried, but _deliver "
-    "then returns, so the remaining parts of a multi-part reply are dropped although Twilio "
-    "accepted the first. A timeout should count as 'sent, unconfirmed' and the next parts go on."))
 def test_twilio_timeout_does_not_drop_the_rest_of_the_reply(stack: Servers) -> None:
     expected = reference_replies(stack)
     assert len(expected) > 1, "needs a multi-part reply to show the effect"
