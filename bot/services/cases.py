@@ -167,6 +167,9 @@ def ensure_case(
         case = _insert_case(session, conversation_id, channel, category, priority, council_id)
     _merge_into(case, category, priority, council_id, service_id, issue, urgent_category)
     if submit and not case.submitted:
+        prefix = _prefix_for(session, case.council_id)
+        if not case.reference.startswith(f"{prefix}-"):
+            case.reference = new_reference(prefix)  # never shown before submission
         case.submitted = True
         case.created_at = utcnow()
         case.sla_due_at = case.created_at + SLA[case.priority]

@@ -26,7 +26,7 @@ SKIP_PHRASE = re.compile(
     re.IGNORECASE,
 )
 NAME_PHRASE = re.compile(
-    r"\b(?:my name is|my name's|name is|name's|call me|this is|it'?s)\s+"
+    r"\b(?:my name is|my name's|name is|name's|i am called|i'm called|im called)\s+"
     r"([A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+)?)",
     re.IGNORECASE,
 )

@@ -47,16 +47,18 @@ def leaked(haystack: str) -> list[str]:
 
 def test_personal_data_stays_in_the_case_contact_columns(servers) -> None:
     resident = f"privacy-{uuid.uuid4().hex[:8]}"
-    servers.say_text(resident, "i need to speak to a person please")
-    servers.say_text(resident, "call me on 07700 900461, my postcode is W10 6EL. my card "
-                               "4111 1111 1111 1111 was charged twice, my NI is QQ 12 34 56 C")
-    servers.say_text(resident, "email is jo.bloggs.461@example.com, after 5pm")
-    final = ""
+    replies = [
+        servers.say_text(resident, "i need to speak to a person please"),
+        servers.say_text(resident, "call me on 07700 900461, my postcode is W10 6EL. my card "
+                                   "4111 1111 1111 1111 was charged twice, my NI is QQ 12 34 56 C"),
+        servers.say_text(resident, "email is jo.bloggs.461@example.com, after 5pm"),
+    ]
     for _ in range(4):  # skip whatever optional questions are left
-        final = servers.say_text(resident, "skip")
-        if "reference is" in final.lower():
+        if "reference is" in replies[-1].lower():
             break
-    assert "reference is" in final.lower()
+        replies.append(servers.say_text(resident, "skip"))
+    assert "reference is" in replies[-1].lower(), replies
+    assert any("never needs them" in reply for reply in replies)
     with session_scope(servers.database_url) as session:
         case = session.execute(select(Case).where(Case.conversation_id == resident)).scalar_one()
         assert case.phone == "+447700900461" and case.postcode == "W10 6EL"
