@@ -19,7 +19,7 @@ SECRETS = {
     "card": ["4111 1111 1111 1111", "4111111111111111"],
     "phone": ["07700 900461", "07700900461", "+447700900461", "7700900461"],
     "postcode": ["W10 6EL", "w10 6el", "W106EL"],
-    "ni": ["QQ 12 34 56 C", "QQ123456C"],
+    "ni": ["AB 12 34 56 C", "AB123456C"],
     "email": ["jo.bloggs.461@example.com"],
 }
 
@@ -50,7 +50,7 @@ def test_personal_data_stays_in_the_case_contact_columns(servers) -> None:
     replies = [
         servers.say_text(resident, "i need to speak to a person please"),
         servers.say_text(resident, "call me on 07700 900461, my postcode is W10 6EL. my card "
-                                   "4111 1111 1111 1111 was charged twice, my NI is QQ 12 34 56 C"),
+                                   "4111 1111 1111 1111 was charged twice, my NI is AB 12 34 56 C"),
         servers.say_text(resident, "email is jo.bloggs.461@example.com, after 5pm"),
     ]
     for _ in range(4):  # skip whatever optional questions are left
