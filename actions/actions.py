@@ -27,7 +27,12 @@ from bot.services.escalation_turns import (
     submit_case_turn,
     urgent_turn,
 )
-from bot.services.status_turns import fallback_turn, inform_turn, service_status_turn
+from bot.services.status_turns import (
+    fallback_turn,
+    inform_turn,
+    out_of_scope_turn,
+    service_status_turn,
+)
 from bot.services.triage import UrgentCategory, detect_risk, emergency_advice
 from bot.services.turn import TurnContext, redact_for_case
 
@@ -98,6 +103,11 @@ class ActionHandleInform(SimpleTurnAction):
 class ActionFallback(SimpleTurnAction):
     action_name = "action_fallback"
     turn = staticmethod(fallback_turn)
+
+
+class ActionOutOfScope(SimpleTurnAction):
+    action_name = "action_out_of_scope"
+    turn = staticmethod(out_of_scope_turn)
 
 
 class ActionUrgentHelp(SimpleTurnAction):

@@ -67,7 +67,7 @@ class StandInAgent:
         self.received.append(message)
         text = message.text or ""
         out = message.output_channel
-        if text == "/slow":
+        if text == "slow":
             await asyncio.sleep(5)
             await out.send_text_message(message.sender_id, "slow done")
         elif text == "menu":
@@ -374,7 +374,7 @@ def test_same_message_sid_is_answered_once(sms: Harness) -> None:
 
 def test_slow_turn_is_acknowledged_at_once_and_texts_stay_in_order(sms: Harness) -> None:
     started = time.monotonic()
-    first = sms.post(body="/slow")
+    first = sms.post(body="slow")
     assert time.monotonic() - started < 1.0
     assert first.status_code == 200 and first.text == EMPTY_TWIML
     assert sms.post(body="and then this").status_code == 200

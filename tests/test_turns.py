@@ -17,7 +17,12 @@ from bot.services.escalation_turns import (
     submit_case_turn,
     urgent_turn,
 )
-from bot.services.status_turns import fallback_turn, inform_turn, service_status_turn
+from bot.services.status_turns import (
+    fallback_turn,
+    inform_turn,
+    out_of_scope_turn,
+    service_status_turn,
+)
 from bot.services.turn import TurnContext
 
 
@@ -292,3 +297,10 @@ def test_card_numbers_are_never_wanted(session) -> None:
         "my card 4111 1111 1111 1111 was charged twice for parking in fulham", "service_status"))
     assert "never needs them" in texts(outcome)
     assert "4111" not in texts(outcome)
+
+
+def test_out_of_scope_that_names_a_service_gets_the_status(session) -> None:
+    answer = texts(out_of_scope_turn(session, ctx("what about parking permits", "out_of_scope",
+                                                  slots={"council": "westminster"})))
+    assert "Parking" in answer and "Westminster" in answer
+    assert "only help with council" in texts(out_of_scope_turn(session, ctx("who won the match")))

@@ -106,3 +106,17 @@ def fallback_turn(session: Session, ctx: TurnContext, route_pending: bool = True
             button("Speak to a person", "human_request"),
         ],
     )
+
+
+OUT_OF_SCOPE = (
+    "Sorry, I can only help with council services, the current disruption, worries about your "
+    "data and scams, and getting you to a member of staff. Is there anything like that I can "
+    "help with?"
+)
+
+
+def out_of_scope_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """A message that names a council service is never brushed off as out of scope."""
+    if resolve_turn_service(ctx, use_slot=False):
+        return service_status_turn(session, ctx)
+    return Outcome().say(OUT_OF_SCOPE)

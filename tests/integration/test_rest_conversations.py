@@ -65,7 +65,7 @@ def test_three_services_two_councils(servers) -> None:
     resident = sender()
     bins = servers.say_text(resident, "my bins wasnt collected, how do i report it? im in SW1A 1AA")
     assert "Westminster" in bins and "Bins" in bins
-    parking = servers.say_text(resident, "what about parking permits")
+    parking = servers.say_text(resident, "can i still renew my parking permit")
     assert "Parking" in parking and "Westminster" in parking
     other = sender()
     planning = servers.say_text(other, "is the planning portal working in hammersmith")
