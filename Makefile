@@ -95,3 +95,17 @@ bench: install var/.db-ready $(MODEL)
 
 clean:
 	rm -rf results models var/.db-ready
+
+# --- scale-out topology (PostgreSQL, Redis lock store, 2 Rasa + 2 action servers, nginx) ---
+.PHONY: run-scaled stop-scaled test-scaled bench-load
+run-scaled: install $(MODEL)
+	$(PY) -m bot.scaled up
+
+stop-scaled:
+	$(PY) -m bot.scaled down
+
+test-scaled: install $(MODEL)
+	RUN_SCALED=1 $(PY) -m pytest -q -p no:cacheprovider -s tests/scaled
+
+bench-load: install $(MODEL)
+	RUN_SCALED=1 $(PY) -m bot.bench.load_bench

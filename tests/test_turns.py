@@ -304,3 +304,9 @@ def test_out_of_scope_that_names_a_service_gets_the_status(session) -> None:
                                                   slots={"council": "westminster"})))
     assert "Parking" in answer and "Westminster" in answer
     assert "only help with council" in texts(out_of_scope_turn(session, ctx("who won the match")))
+
+
+def test_an_outward_code_alone_names_the_council(session) -> None:
+    answer = texts(service_status_turn(session, ctx(
+        "can I still pay my council tax online? I live in W10", "service_status")))
+    assert "Council tax in Kensington and Chelsea" in answer

@@ -15,6 +15,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 MAX_MESSAGE_CHARS = 2000
+MAX_SENDER_CHARS = 200  # case rows and the tracker store keep conversation ids of this size
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -31,6 +32,8 @@ class RestInput(RasaRestInput):
         sender = _body(req).get("sender")
         if sender is not None and not isinstance(sender, str | int):
             raise InvalidUsage("'sender' must be a string.")
+        if sender is not None and len(str(sender)) > MAX_SENDER_CHARS:
+            raise InvalidUsage(f"'sender' must be at most {MAX_SENDER_CHARS} characters.")
         return None if sender is None else str(sender)
 
     def _extract_message(self, req: Request) -> str | None:

@@ -6,6 +6,7 @@ dispatcher messages and slot events; everything in between is testable without R
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ from bot.services.councils import CouncilInfo, get_council, list_councils, resol
 from bot.services.status import SERVICE_IDS, service_from_text
 
 SMS_CHANNEL = "twilio_sms"
+# "I live in W10": an outward code on its own still tells us the council
+OUTWARD_CODE = re.compile(r"\b[A-Za-z]{1,2}\d{1,2}[A-Za-z]?\b")
 
 
 @dataclass
@@ -88,7 +91,8 @@ def resolve_turn_council(session: Session, ctx: TurnContext) -> str | None:
     from bot.services.councils import council_from_text
 
     postcode = extract_contact(ctx.text).postcode
-    for candidate in (postcode, council_from_text(ctx.text) if ctx.text else None):
+    for candidate in (postcode, council_from_text(ctx.text) if ctx.text else None,
+                      *OUTWARD_CODE.findall(ctx.text or "")):
         council_id = resolve_council(session, candidate)
         if council_id:
             return council_id
