@@ -54,14 +54,23 @@ def spool_case(
     temp = target.with_suffix(".tmp")
     temp.write_text(json.dumps(payload), encoding="utf-8")
     temp.replace(target)
-    start_retry_loop()
-    return target
+    return target  # the action server's retry loop (started in actions/) writes it
 
 
 def replay_spool() -> int:
-    """Write every spooled case that can be written now; return how many landed."""
+    """Write every spooled case that can be written now; return how many landed.
+
+    One process replays (the action server): a file is claimed by renaming it first, so even
+    a second replayer could never write the same case twice.
+    """
     landed = 0
     for path in sorted(spool_dir().glob("*.json")):
+        claimed = path.with_suffix(".claimed")
+        try:
+            path.rename(claimed)
+        except FileNotFoundError:
+            continue
+        path = claimed
         payload = json.loads(path.read_text(encoding="utf-8"))
         try:
             with session_scope() as session:
@@ -78,6 +87,7 @@ def replay_spool() -> int:
                 )
         except Exception:  # noqa: BLE001 - keep the file and try again later
             logger.warning("spooled case still cannot be written; will retry")
+            path.rename(path.with_suffix(".json"))
             return landed
         path.unlink(missing_ok=True)
         landed += 1

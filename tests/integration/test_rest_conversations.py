@@ -162,8 +162,11 @@ def test_action_server_down_gives_holding_reply_and_the_case_lands_once(servers)
         assert "999" in reply and "saved" in reply
     finally:
         servers.start_action_server()
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline and not cases_for(servers, resident):
+    deadline = time.monotonic() + 60
+    def landed() -> bool:
+        return any(case.submitted for case in cases_for(servers, resident))
+
+    while time.monotonic() < deadline and not landed():
         time.sleep(1)
     cases = cases_for(servers, resident)
     assert len(cases) == 1 and cases[0].submitted
