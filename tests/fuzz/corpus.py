@@ -50,7 +50,7 @@ NASTY_TEXT: tuple[str, ...] = (
 )
 
 NASTY_SENDERS: tuple[str, ...] = (
-    "x" * 300,
+    "x" * 200,  # the longest sender the REST channel accepts
     "../../etc/passwd",
     "sender with spaces",
     "😀",

@@ -483,3 +483,9 @@ def test_console_malformed_bodies(console: FlaskClient, body: bytes, content_typ
     response = console.post("/staff/login", data=body, content_type=content_type)
     assert_clean(response)
     assert 400 <= response.status_code < 500
+
+
+def test_rest_overlong_sender_is_a_client_error(stack: Servers) -> None:
+    response = rest_json(stack, {"sender": "x" * 201, "message": "hello"})
+    assert_clean(response)
+    assert response.status_code == 400
