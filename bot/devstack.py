@@ -74,77 +74,46 @@ class Servers:
     def say_text(self, sender: str, message: str, metadata: dict | None = None) -> str:
         return " ".join(m.get("text", "") for m in self.say(sender, message, metadata))
 
-    def start_action_server(self) -> None:
-        log = self.tmp / "actions.log"
-        self.logs["actions"] = log
-        self.processes["actions"] = subprocess.Popen(
-            [
-                str(VENV_BIN / "rasa"),
-                "run",
-                "actions",
-                "--port",
-                str(self.action_port),
-                "--actions",
-                "actions",
-            ],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            stdout=log.open("ab"),
+    def _launch(self, name: str, command: list[str], ready_url: str) -> None:
+        """Start one server with its own log file and wait until `ready_url` answers 200."""
+        log = self.tmp / f"{name}.log"
+        self.logs[name] = log
+        self.processes[name] = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=self.env, stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
         )
-        wait_for(f"{self.action_url}/health", START_TIMEOUT, self.processes["actions"], log)
+        wait_for(ready_url, START_TIMEOUT, self.processes[name], log)
+
+    def start_action_server(self) -> None:
+        self._launch(
+            "actions",
+            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
+             "--actions", "actions"],
+            f"{self.action_url}/health",
+        )
 
     def start_fake_twilio(self, port: int) -> None:
         """The far side of Twilio's API, as a real HTTP server on loopback."""
-        log = self.tmp / "fake_twilio.log"
-        self.logs["twilio"] = log
         self.twilio_url = f"http://127.0.0.1:{port}"
-        self.processes["twilio"] = subprocess.Popen(
+        self._launch(
+            "twilio",
             [sys.executable, "-m", "bot.channels.fake_twilio", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            f"{self.twilio_url}/_fake/messages",
         )
-        wait_for(f"{self.twilio_url}/_fake/messages", START_TIMEOUT, self.processes["twilio"], log)
 
     def start_console(self) -> str:
         """The staff console and public page, on the port CONSOLE_URL names; returns its URL."""
-        log = self.tmp / "console.log"
-        self.logs["console"] = log
-        self.processes["console"] = subprocess.Popen(
-            [sys.executable, "-m", "bot.console"],
-            cwd=PROJECT_ROOT, env=self.env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-        )
         url = self.env["CONSOLE_URL"]
-        wait_for(f"{url}/healthz", START_TIMEOUT, self.processes["console"], log)
+        self._launch("console", [sys.executable, "-m", "bot.console"], f"{url}/healthz")
         return url
 
     def start_rasa(self, port: int) -> None:
-        log = self.tmp / "rasa.log"
-        self.logs["rasa"] = log
-        self.processes["rasa"] = subprocess.Popen(
-            [
-                str(VENV_BIN / "rasa"),
-                "run",
-                "--enable-api",
-                "--auth-token",
-                self.token,
-                "--port",
-                str(port),
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                "credentials.yml",
-                "--cors",
-                "http://localhost:8000",
-            ],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(
-            f"{self.rasa_url}/status?token={self.token}", START_TIMEOUT, self.processes["rasa"], log
+        self._launch(
+            "rasa",
+            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+             "--port", str(port), "--model", str(MODEL), "--endpoints", "endpoints.yml",
+             "--credentials", "credentials.yml", "--cors", "http://localhost:8000"],
+            f"{self.rasa_url}/status?token={self.token}",
         )
 
     def close(self, remove_files: bool = False) -> None:
