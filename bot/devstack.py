@@ -23,6 +23,7 @@ from bot.config import PROJECT_ROOT
 from bot.db.engine import session_scope
 from bot.db.migrate import upgrade
 from bot.db.seed import seed
+from bot.rasa_command import rasa_run_argv
 
 MODEL = PROJECT_ROOT / "models" / "council.tar.gz"
 VENV_BIN = Path(sys.executable).parent
@@ -110,9 +111,8 @@ class Servers:
     def start_rasa(self, port: int) -> None:
         self._launch(
             "rasa",
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
-             "--port", str(port), "--model", str(MODEL), "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--cors", "http://localhost:8000"],
+            rasa_run_argv(token=self.token, port=port, model=MODEL,
+                          endpoints=PROJECT_ROOT / "endpoints.yml", cors=self.env["CONSOLE_URL"]),
             f"{self.rasa_url}/status?token={self.token}",
         )
 
@@ -156,7 +156,7 @@ def start_stack(tmp: Path | None = None) -> Servers:
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` first (make test does)")
     tmp = tmp or Path(tempfile.mkdtemp(prefix="stack-"))
-    token = secrets.token_urlsafe(16)
+    token = secrets.token_hex(16)
     action_port, rasa_port, twilio_port = free_port(), free_port(), free_port()
     env = _server_env(tmp, action_port, token)
     env["TWILIO_API_BASE"] = f"http://127.0.0.1:{twilio_port}"

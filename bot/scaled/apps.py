@@ -17,6 +17,7 @@ import psycopg2
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.rasa_command import rasa_run_argv
 from bot.scaled.layout import HOST, VENV_BIN, Layout
 from bot.scaled.procs import (
     http_ok,
@@ -134,12 +135,10 @@ def spawn_rasa(layout: Layout, index: int) -> int | None:
     if running(layout, name):
         return pid(layout, name)
     env = layout.instance_env(index)
-    argv = [
-        str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
-        "--cors", env["CONSOLE_URL"], "--interface", HOST, "--port",
-        str(layout.ports.rasa(index)), "--model", str(layout.model), "--endpoints",
-        str(layout.paths.endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-    ]
+    argv = rasa_run_argv(
+        token=env["RASA_AUTH_TOKEN"], cors=env["CONSOLE_URL"], interface=HOST,
+        port=layout.ports.rasa(index), model=layout.model, endpoints=layout.paths.endpoints,
+    )
     return spawn(argv, env, layout.paths.log(name), layout.paths.pid_file(name), PROJECT_ROOT)
 
 

@@ -113,7 +113,7 @@ def load_secrets(paths: Paths) -> dict[str, str]:
         stored = {}
     missing = [name for name in SECRET_NAMES if not stored.get(name)]
     if missing:
-        stored.update({name: secrets.token_urlsafe(24) for name in missing})
+        stored.update({name: secrets.token_hex(24) for name in missing})
         temp = paths.secrets.with_suffix(".tmp")
         temp.write_text(json.dumps(stored, indent=2), encoding="utf-8")
         temp.chmod(0o600)

@@ -1,0 +1,56 @@
+"""Every way we start Rasa must survive an auth token that starts with "-".
+
+A random URL-safe token begins with "-" about one time in 64; argparse then read it as an
+option and Rasa exited, which took down a whole CI run.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+from rasa.__main__ import create_argument_parser
+
+from bot.config import PROJECT_ROOT
+from bot.rasa_command import rasa_run_argv
+
+AWKWARD_TOKENS = ["-225ehK8zuYL30JgfswONg", "--help", "plain-token_123"]
+
+
+def parse_rasa(argv: list[str]):
+    return create_argument_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("token", AWKWARD_TOKENS)
+def test_launcher_argv_keeps_the_token_whole(token: str) -> None:
+    argv = rasa_run_argv(token=token, port=5005, model="models/m.tar.gz",
+                         endpoints="endpoints.yml", cors="http://localhost:8000",
+                         interface="127.0.0.1")
+    args = parse_rasa(argv[1:])
+    assert args.auth_token == token
+    assert args.cors == ["http://localhost:8000"]
+    assert args.port == 5005
+    assert args.interface == "127.0.0.1"
+    assert args.enable_api is True
+
+
+@pytest.mark.parametrize("token", AWKWARD_TOKENS)
+def test_procfile_rasa_line_keeps_the_token_whole(token: str, tmp_path: Path) -> None:
+    line = next(
+        row.split(":", 1)[1] for row in (PROJECT_ROOT / "Procfile").read_text().splitlines()
+        if row.startswith("rasa:")
+    )
+    command = shlex.split(line, posix=True)
+    assert command[0].endswith("rasa")
+    # Expand the variables exactly as the shell honcho uses would, then print one per line.
+    expanded = subprocess.run(
+        ["bash", "-c", "printf '%s\\n' " + line.split(None, 1)[1]],
+        env={"RASA_AUTH_TOKEN": token, "CONSOLE_URL": "http://localhost:8000",
+             "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    args = parse_rasa(expanded)
+    assert args.auth_token == token
+    assert args.cors == ["http://localhost:8000"]
