@@ -27,7 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy import func, select
 
-from bot.channels import sms_store
+from bot.channels import sms_outbox, sms_store
 from bot.channels.fake_twilio import FakeTwilioServer, start_fake_twilio
 from bot.channels.sms_render import (
     EMPTY_REPLY,
@@ -41,7 +41,14 @@ from bot.cli.main import main as bot_main
 from bot.cli.sms import inbound_form, sign
 from bot.config import get_settings
 from bot.db.engine import session_scope
-from bot.db.models import Case, CaseEvent, SmsConversation, SmsMessage, SmsOptOut
+from bot.db.models import (
+    Case,
+    CaseEvent,
+    SmsConversation,
+    SmsMessage,
+    SmsOptOut,
+    SmsOutboxItem,
+)
 from bot.services.cases import ensure_case
 
 TOKEN = "test-auth-token-0123456789abcdef"
@@ -120,9 +127,11 @@ class SanicServer:
             sock=self._sock, return_asyncio_server=True, access_log=False
         )
         await self._server.startup()  # create_server has already started listening
+        await self._server.after_start()  # as `rasa run` does: starts the outbox loop
 
     async def _stop(self) -> None:
         await self.channel.queues.wait_idle()
+        await self._server.before_stop()
         self._server.close()
         await self._server.wait_closed()
         self.loop.call_soon(self.loop.stop)
@@ -496,13 +505,56 @@ def test_timeout_after_the_request_left_is_not_retried(
     assert sms.count(SmsMessage, SmsMessage.status == "unknown") == 1
 
 
-def test_twilio_down_gives_up_after_bounded_retries(sms: Harness) -> None:
-    sms.faults(fail_next=10, status=503)
+def test_twilio_down_keeps_the_reply_and_sends_it_once_when_back(sms: Harness) -> None:
+    sms.faults(fail_next=10_000, status=503)
     sms.send(body="hello")
     assert sms.bodies() == []
-    assert sms.count(SmsMessage, SmsMessage.direction == "outbound",
-                     SmsMessage.status == "failed") == 1
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state == "pending") == 1
+    assert sms.count(SmsMessage, SmsMessage.direction == "outbound") == 0
     sms.faults(fail_next=0)
+    assert wait_until(lambda: sms.bodies() == ["You said: hello"], timeout=20), sms.bodies()
+    time.sleep(3)  # a second pass of the outbox loop must not send it again
+    assert sms.bodies() == ["You said: hello"]
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state == "sent",
+                     SmsOutboxItem.body == "") == 1
+    assert sms.count(SmsMessage, SmsMessage.direction == "outbound") == 1
+
+
+def test_replies_queued_in_an_outage_keep_their_order(sms: Harness) -> None:
+    sms.faults(fail_next=10_000, status=503)
+    for word in ("one", "two", "three"):
+        sms.send(body=word)
+    sms.faults(fail_next=0)
+    expected = ["You said: one", "You said: two", "You said: three"]
+    assert wait_until(lambda: len(sms.bodies()) >= 3, timeout=30), sms.bodies()
+    assert sms.bodies() == expected
+
+
+def test_reply_left_queued_by_a_stopped_server_is_sent_by_this_one(sms: Harness) -> None:
+    conversation = sms_store.ensure_conversation(PHONE)
+    sms_outbox.enqueue(conversation, ["Left over from before the restart"], [1])
+    assert wait_until(lambda: sms.bodies() == ["Left over from before the restart"],
+                      timeout=15), sms.bodies()
+
+
+def test_refused_part_drops_the_rest_of_that_reply_only(sms: Harness) -> None:
+    sms.faults(fail_next=1, status=400)
+    sms.send(body="x" * 400)  # a three-part reply whose first part Twilio refuses
+    sms.send(body="again")
+    assert wait_until(lambda: sms.bodies() == ["You said: again"], timeout=10), sms.bodies()
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state == "refused") == 1
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state == "cancelled") >= 1
+
+
+def test_reply_queued_for_a_number_that_then_opts_out_is_not_sent(sms: Harness) -> None:
+    sms.faults(fail_next=10_000, status=503)
+    sms.send(body="hello")
+    sms.post(body="STOP")
+    sms.sanic.wait_idle()
+    sms.faults(fail_next=0)
+    time.sleep(4)
+    assert sms.bodies() == []
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state == "cancelled") == 1
 
 
 # --- the CLI ----------------------------------------------------------------------------------

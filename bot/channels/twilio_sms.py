@@ -12,8 +12,10 @@ button payloads as raw text and answers an MMS without a body with a 500. This c
 - acknowledges at once with empty TwiML and runs the turn in a background task, one queue per
   sender so a resident's texts are answered in the order they were sent;
 - gives Rasa a pseudonym (`sms-` + HMAC of the number, see sms_store), never the number;
-- replies through the REST API with twilio's async interface, a timeout and bounded retries,
-  checking before every send that the number has not texted STOP.
+- writes every reply to the SMS outbox first (sms_outbox) and sends it from there through the
+  REST API with twilio's async interface and a timeout, checking before every send that the
+  number has not texted STOP; what Twilio's API cannot take now is retried in order from a
+  background loop until it lands (sms_delivery), never sent twice.
 
 Keywords: real Twilio confirms STOP itself and then blocks sends to that number, so this
 channel sends no STOP confirmation of its own (the resident gets exactly one, Twilio's; with
@@ -25,30 +27,25 @@ Messages from an opted-out number are still given to Rasa, so staff see them; no
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
-import random
-import re
-import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs
 
-import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
-from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http import AsyncHttpClient
-from twilio.http.response import Response as TwilioResponse
+from twilio.base.exceptions import TwilioException
 from twilio.request_validator import RequestValidator
-from twilio.rest import Client
 
 from bot.channels import sms_store
+from bot.channels.sms_delivery import OutboxDelivery, drain_forever, run_sync
 from bot.channels.sms_render import (
     ERROR_REPLY,
     MAX_INBOUND_CHARS,
@@ -61,6 +58,7 @@ from bot.channels.sms_render import (
     render_parts,
 )
 from bot.channels.sms_store import normalise_sender
+from bot.channels.twilio_api import TwilioSender
 from bot.config import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -73,18 +71,8 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 32_768
 MAX_FORM_FIELDS = 100
-SEND_ATTEMPTS = 4
-BACKOFF_SECONDS = 0.5
-TWILIO_API_ORIGIN = re.compile(r"^https://[A-Za-z0-9.-]+\.twilio\.com", re.IGNORECASE)
 
-T = TypeVar("T")
 Job = Callable[[], Awaitable[None]]
-
-
-async def run_sync(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking (database) call in the default thread pool, off the event loop."""
-    call = functools.partial(func, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(None, call)
 
 
 class WebhookRefused(Exception):
@@ -231,128 +219,6 @@ class SerialQueues:
 # --- sending through the Twilio REST API ----------------------------------------------------
 
 
-class RoutedHttpClient(AsyncHttpClient):
-    """twilio's async HTTP client contract over aiohttp, with a timeout on every request.
-
-    When TWILIO_API_BASE is set, https://*.twilio.com is replaced by it, so `make run` and the
-    tests exercise the production code path against the local fake.
-    """
-
-    def __init__(self, api_base: str, timeout: float) -> None:
-        super().__init__(logging.getLogger("twilio.http_client"), True, timeout)
-        self.api_base = api_base.rstrip("/")
-
-    def route(self, url: str) -> str:
-        if not self.api_base:
-            return url
-        return TWILIO_API_ORIGIN.sub(lambda _match: self.api_base, url, count=1)
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, object] | None = None,
-        data: Mapping[str, object] | None = None,
-        headers: Mapping[str, str] | None = None,
-        auth: tuple[str, str] | None = None,
-        timeout: float | None = None,
-        allow_redirects: bool = False,
-    ) -> TwilioResponse:
-        client_timeout = aiohttp.ClientTimeout(total=timeout or self.timeout)
-        basic_auth = aiohttp.BasicAuth(*auth) if auth else None
-        async with aiohttp.ClientSession(timeout=client_timeout) as session:
-            async with session.request(
-                method.upper(), self.route(url), params=params, data=data, headers=headers,
-                auth=basic_auth, allow_redirects=allow_redirects,
-            ) as reply:
-                return TwilioResponse(reply.status, await reply.text(), reply.headers)
-
-
-@dataclass(frozen=True)
-class SendResult:
-    sid: str | None
-    status: str
-    error_code: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.sid is not None
-
-    @property
-    def unconfirmed(self) -> bool:
-        """Timed out after the request left: Twilio may well have sent it, so go on."""
-        return self.sid is None and self.status == "unknown"
-
-
-def _retryable(status: int) -> bool:
-    return status == 429 or status >= 500
-
-
-class TwilioSender:
-    """Messages.create with bounded exponential backoff, never sending a text twice.
-
-    Retried: HTTP 429 and 5xx (Twilio created nothing) and connection failures (nothing left).
-    Not retried: a timeout after the request left, because Twilio may already have sent it.
-    """
-
-    def __init__(
-        self, settings: Settings, attempts: int = SEND_ATTEMPTS, backoff: float = BACKOFF_SECONDS
-    ) -> None:
-        self.settings = settings
-        self.attempts = attempts
-        self.backoff = backoff
-        self._client = Client(
-            settings.twilio_account_sid, settings.twilio_auth_token,
-            http_client=RoutedHttpClient(settings.twilio_api_base, settings.http_timeout),
-        )
-
-    def status_callback_url(self) -> str:
-        return f"{self.settings.public_base_url.rstrip('/')}{URL_PREFIX}{STATUS_PATH}"
-
-    def _message_args(self, to: str, body: str) -> dict[str, Any]:
-        args: dict[str, Any] = {"to": to, "body": body}
-        sender = self.settings.twilio_from_number
-        if sender.startswith("MG"):
-            args["messaging_service_sid"] = sender
-        else:
-            args["from_"] = sender
-        if self.settings.public_base_url.startswith(("http://", "https://")):
-            args["status_callback"] = self.status_callback_url()
-        return args
-
-    async def send(self, to: str, body: str) -> SendResult:
-        last_error = "unknown"
-        for attempt in range(1, self.attempts + 1):
-            outcome = await self._attempt(to, body)
-            if isinstance(outcome, SendResult):
-                return outcome
-            last_error = outcome
-            if attempt < self.attempts:
-                delay = self.backoff * 2 ** (attempt - 1)
-                await asyncio.sleep(delay + random.uniform(0, delay / 4))
-        logger.error("gave up sending an SMS after %d attempts (%s)", self.attempts, last_error)
-        return SendResult(None, "failed", last_error)
-
-    async def _attempt(self, to: str, body: str) -> SendResult | str:
-        """A final result, or the error code of a failure worth retrying."""
-        try:
-            message = await self._client.messages.create_async(**self._message_args(to, body))
-        except TwilioRestException as error:
-            code = str(error.code or error.status)
-            if _retryable(error.status):
-                logger.warning("Twilio answered %s (%s): will retry", error.status, code)
-                return code
-            logger.error("Twilio refused an SMS: HTTP %s, code %s", error.status, code)
-            return SendResult(None, "failed", code[:20])
-        except aiohttp.ClientConnectorError:
-            logger.warning("could not connect to the Twilio API: will retry")
-            return "connection"
-        except (asyncio.TimeoutError, aiohttp.ClientError) as error:
-            logger.error("SMS send outcome unknown (%s): not retried", type(error).__name__)
-            return SendResult(None, "unknown", "timeout")
-        return SendResult(message.sid, str(message.status or "queued"))
-
-
 class TwilioSmsOutput(OutputChannel):
     """Sends bot replies to the number behind a pseudonym, unless that number texted STOP."""
 
@@ -363,12 +229,13 @@ class TwilioSmsOutput(OutputChannel):
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self._sender: TwilioSender | None = None
+        self.delivery = OutboxDelivery(lambda: self.sender)
 
     @property
     def sender(self) -> TwilioSender | None:
         if self._sender is None:
             try:
-                self._sender = TwilioSender(self.settings)
+                self._sender = TwilioSender(self.settings, URL_PREFIX + STATUS_PATH)
             except TwilioException:
                 logger.error("TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN missing: SMS not sent")
         return self._sender
@@ -393,37 +260,12 @@ class TwilioSmsOutput(OutputChannel):
     async def _deliver(
         self, conversation_id: str, text: str, choices: Iterable[tuple[str, str]] = ()
     ) -> None:
+        """Queue the reply in the outbox, then send what may go now; the rest waits there."""
         choices = list(choices)
         if choices:
             await run_sync(sms_store.save_choices, conversation_id, choices)
-        for part in render_parts(text):
-            phone = await self._reachable_phone(conversation_id)
-            if phone is None:
-                return
-            result = await self._send_part(conversation_id, phone, part)
-            if not (result.ok or result.unconfirmed):
-                return  # Twilio refused it: later parts would read out of context
-
-    async def _reachable_phone(self, conversation_id: str) -> str | None:
-        phone, opted_out = await run_sync(sms_store.delivery_target, conversation_id)
-        if phone is None:
-            logger.warning("no SMS number for %s: reply not sent", conversation_id)
-            return None
-        if opted_out:
-            logger.info("%s has opted out of SMS: reply not sent", conversation_id)
-            return None
-        return phone
-
-    async def _send_part(self, conversation_id: str, phone: str, part: str) -> SendResult:
-        sender = self.sender
-        result = await sender.send(phone, part) if sender else SendResult(None, "failed", "config")
-        sid = result.sid or f"local-{uuid.uuid4().hex}"
-        await run_sync(
-            sms_store.record_status, sid, result.status, phone=phone,
-            error_code=result.error_code, segments=gsm7_segments(part),
-        )
-        logger.info("SMS %s to %s: %s", sid, conversation_id, result.status)
-        return result
+        await self.delivery.enqueue(conversation_id, render_parts(text))
+        await self.delivery.flush(conversation_id)
 
 
 # --- the input channel ------------------------------------------------------------------------
@@ -442,9 +284,24 @@ class TwilioSmsInput(InputChannel):
 
     def __init__(self) -> None:
         self.queues = SerialQueues()
+        self._drain: asyncio.Task[None] | None = None
 
     def get_output_channel(self) -> OutputChannel:
         return TwilioSmsOutput()
+
+    def start_outbox_drain(self) -> None:
+        """Retry queued replies in the background for as long as this server runs."""
+        if self._drain is None or self._drain.done():
+            self._drain = asyncio.get_running_loop().create_task(
+                drain_forever(lambda: TwilioSmsOutput().delivery)
+            )
+
+    async def stop_outbox_drain(self) -> None:
+        if self._drain is not None:
+            self._drain.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._drain
+            self._drain = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhooks = Blueprint(f"{CHANNEL_NAME}_webhook", __name__)
@@ -463,6 +320,14 @@ class TwilioSmsInput(InputChannel):
         @webhooks.route(STATUS_PATH, methods=["POST"])
         async def status(request: Request) -> HTTPResponse:
             return await self._status(request)
+
+        @webhooks.listener("after_server_start")
+        async def start_outbox(_app: Any, _loop: Any) -> None:
+            self.start_outbox_drain()
+
+        @webhooks.listener("before_server_stop")
+        async def stop_outbox(_app: Any, _loop: Any) -> None:
+            await self.stop_outbox_drain()
 
         return webhooks
 

@@ -187,6 +187,31 @@ class SmsMessage(Base):
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 
+class SmsOutboxItem(Base):
+    """One SMS part waiting to reach Twilio, kept until it lands so an API outage loses nothing.
+
+    Parts of one conversation go out strictly in `id` order; `claimed_until` lets several Rasa
+    instances share the table without sending a part twice. The body is blanked once the part
+    is settled (sent, refused, cancelled): the transcript is the record, not this table.
+    """
+
+    __tablename__ = "sms_outbox"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(64), nullable=False, index=True)
+    batch = Column(String(32), nullable=False)
+    body = Column(Text, nullable=False)
+    segments = Column(Integer, nullable=True)
+    state = Column(String(20), nullable=False, default="pending", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_until = Column(DateTime, nullable=True)
+    message_sid = Column(String(64), nullable=True)
+    last_error = Column(String(40), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
 class SmsOptOut(Base):
     __tablename__ = "sms_opt_outs"
 

@@ -64,6 +64,7 @@ from bot.db.models import (
     SmsConversation,
     SmsMessage,
     SmsOptOut,
+    SmsOutboxItem,
     utcnow,
 )
 from bot.privacy.redactor import redact, redact_data
@@ -300,6 +301,11 @@ def _purge_sms(session: Session, limit: timedelta, shorter: dict[str, timedelta]
         removed_messages += session.execute(
             delete(SmsMessage).where(SmsMessage.phone == conversation.phone,
                                      SmsMessage.created_at < cutoff)
+        ).rowcount or 0
+        removed_messages += session.execute(
+            delete(SmsOutboxItem).where(
+                SmsOutboxItem.conversation_id == conversation.conversation_id,
+                SmsOutboxItem.created_at < cutoff)
         ).rowcount or 0
         session.delete(conversation)
         removed_conversations += 1

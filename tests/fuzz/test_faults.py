@@ -4,8 +4,7 @@ Everything goes through the real path: signed SMS webhooks into the real Rasa se
 out through twilio-python to the local fake Twilio API (whose `/_fake/faults` injects 500s and
 delays), cases written by the real action server into SQLite. What must hold: a reply is
 retried until it lands and never sent twice; a case lands exactly once however the database
-stalls. Behaviour that does not hold yet is `xfail(strict=True)` with the reason, so the fix
-shows up as an unexpected pass.
+stalls.
 """
 
 from __future__ import annotations
@@ -77,7 +76,7 @@ def outbound_statuses(stack: Servers, phone: str) -> list[str]:
 def test_twilio_500s_are_retried_and_each_reply_sent_once(stack: Servers) -> None:
     expected = reference_replies(stack)
     phone = new_phone()
-    set_faults(stack, fail_next=3, status=500)  # the 4th and last attempt succeeds
+    set_faults(stack, fail_next=3, status=500)  # quick retries fail, the outbox gets it out
     assert replies_to(stack, phone, QUESTION, len(expected)) == expected
     assert "failed" not in outbound_statuses(stack, phone)
 
@@ -96,11 +95,6 @@ def test_slow_twilio_within_the_timeout_sends_once(stack: Servers) -> None:
     assert replies_to(stack, phone, QUESTION, len(expected)) == expected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/channels/twilio_sms.py: TwilioSender gives up after SEND_ATTEMPTS=4 (backoff 0.5+1+2 s, "
-    "so ~4 s of outage) and nothing keeps the reply: an outage of Twilio's API longer than a few "
-    "seconds loses every reply due in it (status 'failed' in sms_messages, nothing resent). "
-    "Needs an outbox in the database retried until it lands."))
 def test_twilio_down_for_ten_seconds_loses_no_reply(stack: Servers) -> None:
     expected = reference_replies(stack)
     phone = new_phone()

@@ -1,0 +1,142 @@
+"""Moves reply parts from the SMS outbox to Twilio: at once when a reply is written, and again
+from a background loop for whatever Twilio's API could not take at the time.
+
+The database calls run in the default thread pool, never on the Rasa server's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from bot.channels import sms_outbox, sms_store
+from bot.channels.sms_render import gsm7_segments
+from bot.channels.twilio_api import SendResult, TwilioSender
+from bot.db.models import utcnow
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+POLL_SECONDS = float(os.environ.get("SMS_OUTBOX_POLL_SECONDS", "2"))
+GIVE_UP_AFTER = timedelta(hours=float(os.environ.get("SMS_OUTBOX_GIVE_UP_HOURS", "24")))
+PARALLEL_CONVERSATIONS = 8
+
+
+async def run_sync(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking (database) call in the default thread pool, off the event loop."""
+    call = functools.partial(func, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(None, call)
+
+
+class OutboxDelivery:
+    """Sends a conversation's queued parts in order; leaves them queued while Twilio is down."""
+
+    def __init__(self, sender_factory: Callable[[], TwilioSender | None]) -> None:
+        self._sender_factory = sender_factory
+
+    def claim_seconds(self, sender: TwilioSender | None) -> float:
+        """Longer than the slowest send of one part, so a live sender never loses its claim."""
+        if sender is None:
+            return 60.0
+        timeout = sender.settings.http_timeout
+        return sender.attempts * (timeout + sender.backoff * 2 ** sender.attempts) + 30.0
+
+    async def enqueue(self, conversation_id: str, parts: Sequence[str]) -> None:
+        segments = [gsm7_segments(part) or None for part in parts]
+        await run_sync(sms_outbox.enqueue, conversation_id, list(parts), segments)
+
+    async def flush(self, conversation_id: str) -> None:
+        """Send the conversation's parts until none is left or one has to wait."""
+        sender = self._sender_factory()
+        claim = self.claim_seconds(sender)
+        while True:
+            part = await run_sync(sms_outbox.claim_head, conversation_id, claim)
+            if part is None:
+                return
+            if not await self._send(sender, part):
+                return
+
+    async def _send(self, sender: TwilioSender | None, part: sms_outbox.ClaimedPart) -> bool:
+        """Deliver one claimed part; False when the conversation's queue must wait."""
+        phone, opted_out = await run_sync(sms_store.delivery_target, part.conversation_id)
+        if phone is None or opted_out:
+            reason = "opted-out" if opted_out else "no-number"
+            dropped = await run_sync(sms_outbox.cancel_conversation, part.conversation_id, reason)
+            logger.info("%s: %d SMS part(s) not sent (%s)", part.conversation_id, dropped, reason)
+            return False
+        if sender is None:
+            result = SendResult(None, "failed", "config")
+        else:
+            result = await sender.send(phone, part.body)
+        if result.deferred:
+            if utcnow() - part.created_at > GIVE_UP_AFTER:
+                await run_sync(sms_outbox.refuse, part.id, sms_outbox.EXPIRED, result.error_code
+                               or "expired")
+                await self._record(phone, part.body, SendResult(None, "failed", "expired"))
+                logger.error("%s: gave up on an SMS part queued since %s",
+                             part.conversation_id, part.created_at)
+                return True
+            when = await run_sync(sms_outbox.defer, part.id, result.error_code or "", part.attempts)
+            logger.warning("%s: SMS part %d waits for Twilio until %s (attempt %d)",
+                           part.conversation_id, part.id, when.isoformat(timespec="seconds"),
+                           part.attempts)
+            return False
+        if result.ok or result.unconfirmed:
+            await run_sync(sms_outbox.mark_sent, part.id, result.sid, result.unconfirmed)
+        else:
+            settled = await run_sync(sms_outbox.refuse, part.id, sms_outbox.REFUSED,
+                                     result.error_code or "refused")
+            logger.error("%s: Twilio refused an SMS part (%s); %d part(s) of that reply dropped",
+                         part.conversation_id, result.error_code, settled)
+        await self._record(phone, part.body, result)
+        logger.info("SMS %s to %s: %s", result.sid or "-", part.conversation_id, result.status)
+        return True
+
+    async def _record(self, phone: str, body: str, result: SendResult) -> None:
+        sid = result.sid or f"local-{uuid.uuid4().hex}"
+        await run_sync(
+            sms_store.record_status, sid, result.status, phone=phone,
+            error_code=result.error_code, segments=gsm7_segments(body),
+        )
+
+    async def drain_once(self) -> int:
+        """One pass over every conversation with a part due; returns how many were tried."""
+        conversations = await run_sync(sms_outbox.due_conversations)
+        if not conversations:
+            return 0
+        gate = asyncio.Semaphore(PARALLEL_CONVERSATIONS)
+
+        async def flush_one(conversation_id: str) -> None:
+            async with gate:
+                await self.flush(conversation_id)
+
+        await asyncio.gather(*(flush_one(c) for c in conversations))
+        return len(conversations)
+
+
+async def drain_forever(
+    make_delivery: Callable[[], OutboxDelivery], interval: float = POLL_SECONDS
+) -> None:
+    """The background loop: survives any error (the database restarting, say) and goes on.
+
+    The delivery is made anew each pass so a changed configuration (a rotated Twilio token)
+    takes effect without a restart.
+    """
+    while True:
+        try:
+            tried = await make_delivery().drain_once()
+            if tried:
+                logger.info("SMS outbox: retried %d conversation(s)", tried)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the loop must outlive any one failure
+            logger.warning("SMS outbox pass failed: %s: %s", type(error).__name__,
+                           str(error)[:300])
+        await asyncio.sleep(interval)
