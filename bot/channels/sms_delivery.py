@@ -12,6 +12,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -29,10 +30,12 @@ GIVE_UP_AFTER = timedelta(hours=float(os.environ.get("SMS_OUTBOX_GIVE_UP_HOURS",
 PARALLEL_CONVERSATIONS = 8
 
 
-async def run_sync(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a blocking (database) call in the default thread pool, off the event loop."""
+async def run_sync(
+    func: Callable[..., T], *args: Any, pool: Executor | None = None, **kwargs: Any
+) -> T:
+    """Run a blocking (database) call in a thread pool (default: the loop's), off the loop."""
     call = functools.partial(func, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(None, call)
+    return await asyncio.get_running_loop().run_in_executor(pool, call)
 
 
 class OutboxDelivery:

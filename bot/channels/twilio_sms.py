@@ -30,8 +30,10 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -71,6 +73,12 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 32_768
 MAX_FORM_FIELDS = 100
+# Twilio waits on the webhook's answer (and gives up after 15 s): its database write gets
+# threads of its own instead of queueing behind the replies' writes in the default pool.
+ACK_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sms-ack")
+# Turns processed at once: more only lengthens the event loop's queue (the model runs on it),
+# which is what the acknowledgements wait in.
+TURN_CONCURRENCY = int(os.environ.get("SMS_TURN_CONCURRENCY", "6"))
 
 Job = Callable[[], Awaitable[None]]
 
@@ -183,9 +191,18 @@ class SerialQueues:
     MessageSid dedup still hold, but two texts could be answered out of order.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, concurrency: int = TURN_CONCURRENCY) -> None:
         self._pending: dict[str, deque[Job]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._concurrency = max(1, concurrency)
+        self._gate: asyncio.Semaphore | None = None
+
+    @property
+    def gate(self) -> asyncio.Semaphore:
+        """Created on first use, inside the server's event loop."""
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self._concurrency)
+        return self._gate
 
     def submit(self, key: str, job: Job) -> None:
         queue = self._pending.get(key)
@@ -203,7 +220,8 @@ class SerialQueues:
             while queue:
                 job = queue.popleft()
                 try:
-                    await job()
+                    async with self.gate:
+                        await job()
                 except Exception as error:  # one bad message must not stop the queue
                     logger.error("SMS job for %s failed: %s", key, type(error).__name__)
                     logger.debug("SMS job failure", exc_info=True)
@@ -341,7 +359,7 @@ class TwilioSmsInput(InputChannel):
         try:
             segments = gsm7_segments(sms.body) or None
             conversation_id = await run_sync(
-                sms_store.accept_inbound, sms.message_sid, sms.phone, segments
+                sms_store.accept_inbound, sms.message_sid, sms.phone, segments, pool=ACK_POOL
             )
         except SQLAlchemyError as error:
             logger.error("could not store SMS %s: %s", sms.message_sid, type(error).__name__)
@@ -418,7 +436,7 @@ class TwilioSmsInput(InputChannel):
             return response.text("MessageSid and MessageStatus are required", status=400)
         try:
             await run_sync(
-                sms_store.record_status, message_sid, status[:30],
+                sms_store.record_status, message_sid, status[:30], pool=ACK_POOL,
                 phone=normalise_sender(form.get("To") or ""),
                 error_code=(form.get("ErrorCode") or "")[:20] or None,
             )
