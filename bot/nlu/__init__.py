@@ -1,9 +1,12 @@
 """Custom Rasa NLU components: rule-based extractors and the urgent safety net.
 
 The Rasa server imports this package when it loads the model, so it is also where the
-server-side resilience hook is installed (a holding reply when the action server is down).
+server-side hooks are installed: a holding reply when the action server is down, and a
+cheap check of action server responses (see bot.action_response_check).
 """
 
+from bot.action_response_check import install_cached_response_validation
 from bot.resilience import install_action_failure_reply
 
 install_action_failure_reply()
+install_cached_response_validation()
