@@ -18,7 +18,7 @@ from bot.services.advice_turns import (
     deny_turn,
     phishing_turn,
 )
-from bot.services.case_spool import spool_case, start_retry_loop
+from bot.services.case_spool import spool_request, start_retry_loop
 from bot.services.case_status_turns import case_status_turn
 from bot.services.escalation_turns import (
     contact_form_turn,
@@ -34,7 +34,7 @@ from bot.services.status_turns import (
     service_status_turn,
 )
 from bot.services.triage import UrgentCategory, detect_risk, emergency_advice
-from bot.services.turn import TurnContext, redact_for_case
+from bot.services.turn import TurnContext
 
 start_retry_loop()
 
@@ -44,18 +44,10 @@ def _spool_and_explain(category: str, priority: str):  # noqa: ANN202
 
     def handler(ctx: TurnContext) -> str:
         risk = detect_risk(ctx.text)
-        urgent = priority == "urgent"
-        spool_case(
-            ctx.conversation_id,
-            ctx.channel,
-            category,
-            priority,
-            issue=redact_for_case(ctx.text)[:400],
-            council_id=ctx.slot("council"),
-            urgent_category=risk.category.value if (urgent and risk) else None,
-        )
+        spool_request(ctx.conversation_id, ctx.channel, category, priority, ctx.text,
+                      council_id=ctx.slot("council"))
         first = ""
-        if urgent:
+        if priority == "urgent" or risk:
             category_value = risk.category if risk else UrgentCategory.GENERAL
             first = (
                 emergency_advice(category_value, "your council's out-of-hours line", "your council")

@@ -66,7 +66,7 @@ def get_settings() -> Settings:
         tracker_db_url=_env("TRACKER_DB_URL", _sqlite_url("tracker.db")),
         rasa_url=_env("RASA_URL", "http://localhost:5005"),
         rasa_auth_token=_env("RASA_AUTH_TOKEN", "") or _local_secret("rasa_token"),
-        action_server_url=_env("ACTION_SERVER_URL", "http://localhost:5055/webhook"),
+        action_server_url=_env("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook"),
         default_council=_env("DEFAULT_COUNCIL", ""),
         twilio_account_sid=_env("TWILIO_ACCOUNT_SID", "ACfake00000000000000000000000000000"),
         twilio_auth_token=twilio_token,

@@ -146,6 +146,7 @@ def _server_env(tmp: Path, action_port: int, token: str) -> dict[str, str]:
             "CASE_SPOOL_DIR": str(tmp / "spool"),
             "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or "test-twilio-token",
             "VAR_DIR": str(tmp),
+            "SANIC_HOST": "127.0.0.1",
         }
     )
     return env

@@ -64,16 +64,10 @@ def _routes_for(council_id: str | None) -> str | None:
 
 def _spool(action_name: str, sender_id: str, channel: str, text: str,
            council_id: str | None) -> None:
-    from bot.services.case_spool import spool_case
-    from bot.services.turn import redact_for_case
+    from bot.services.case_spool import spool_request
 
     category, priority = CASE_ACTIONS[action_name]
-    risk = detect_risk(text)
-    if risk:
-        category, priority = "urgent_help", "urgent"
-    spool_case(sender_id, channel, category, priority, issue=redact_for_case(text)[:400],
-               council_id=council_id,
-               urgent_category=risk.category.value if risk else None)
+    spool_request(sender_id, channel, category, priority, text, council_id)
 
 
 async def _on_failure(action_name: str, tracker: Any) -> list:

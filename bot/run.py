@@ -33,7 +33,9 @@ def run_environment(environ: dict[str, str] | None = None) -> tuple[dict[str, st
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("DATABASE_URL", f"sqlite:///{VAR_DIR / 'app.db'}")
     env.setdefault("TRACKER_DB_URL", f"sqlite:///{VAR_DIR / 'tracker.db'}")
-    env.setdefault("ACTION_SERVER_URL", "http://localhost:5055/webhook")
+    env.setdefault("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
+    # rasa-sdk's action server has no authentication and listens on 0.0.0.0 by default.
+    env.setdefault("SANIC_HOST", "127.0.0.1")
     env.setdefault("CONSOLE_URL", "http://localhost:8000")
     env.setdefault("RASA_URL", "http://localhost:5005")
     env.setdefault("PUBLIC_BASE_URL", "http://localhost:5005")

@@ -8,11 +8,16 @@ runs on the server's event loop: one 4,000-word message would stall every other 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
+
+from bot.channels.turn_gate import gated
 
 MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 200  # case rows and the tracker store keep conversation ids of this size
@@ -26,7 +31,10 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 class RestInput(RasaRestInput):
-    """Same name ("rest") and URL as Rasa's channel."""
+    """Same name ("rest") and URL as Rasa's channel; turns wait at the shared turn gate."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        return super().blueprint(gated(on_new_message))
 
     async def _extract_sender(self, req: Request) -> str | None:
         sender = _body(req).get("sender")

@@ -21,6 +21,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint
 
+from bot.channels.turn_gate import gated
 from bot.config import get_settings
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(gated(on_new_message))
         sio = self.sio
         rasa_connect = sio.handlers[self.namespace or "/"]["connect"]
 

@@ -30,7 +30,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -60,6 +59,7 @@ from bot.channels.sms_render import (
     render_parts,
 )
 from bot.channels.sms_store import normalise_sender
+from bot.channels.turn_gate import turn_gate
 from bot.channels.twilio_api import TwilioSender
 from bot.config import Settings, get_settings
 
@@ -76,9 +76,6 @@ MAX_FORM_FIELDS = 100
 # Twilio waits on the webhook's answer (and gives up after 15 s): its database write gets
 # threads of its own instead of queueing behind the replies' writes in the default pool.
 ACK_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sms-ack")
-# Turns processed at once: more only lengthens the event loop's queue (the model runs on it),
-# which is what the acknowledgements wait in.
-TURN_CONCURRENCY = int(os.environ.get("SMS_TURN_CONCURRENCY", "6"))
 
 Job = Callable[[], Awaitable[None]]
 
@@ -191,18 +188,20 @@ class SerialQueues:
     MessageSid dedup still hold, but two texts could be answered out of order.
     """
 
-    def __init__(self, concurrency: int = TURN_CONCURRENCY) -> None:
+    def __init__(self, concurrency: int | None = None) -> None:
         self._pending: dict[str, deque[Job]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self._concurrency = max(1, concurrency)
-        self._gate: asyncio.Semaphore | None = None
+        self._concurrency = concurrency
+        self._own_gate: asyncio.Semaphore | None = None
 
     @property
     def gate(self) -> asyncio.Semaphore:
-        """Created on first use, inside the server's event loop."""
-        if self._gate is None:
-            self._gate = asyncio.Semaphore(self._concurrency)
-        return self._gate
+        """The process-wide turn gate, unless this queue was given a limit of its own."""
+        if self._concurrency is None:
+            return turn_gate()
+        if self._own_gate is None:
+            self._own_gate = asyncio.Semaphore(max(1, self._concurrency))
+        return self._own_gate
 
     def submit(self, key: str, job: Job) -> None:
         queue = self._pending.get(key)

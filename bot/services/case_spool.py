@@ -57,6 +57,28 @@ def spool_case(
     return target  # the action server's retry loop (started in actions/) writes it
 
 
+def spool_request(
+    conversation_id: str, channel: str, category: str, priority: str, text: str,
+    council_id: str | None = None,
+) -> Path:
+    """Spool the case a resident's message asked for, when it cannot be written now.
+
+    Both places that do this (an action whose database write failed, the Rasa server when the
+    action server is unreachable) must agree: a message that discloses a risk is spooled as
+    urgent whatever the action was, and the issue text is redacted like any case summary.
+    """
+    from bot.services.triage import detect_risk
+    from bot.services.turn import redact_for_case
+
+    risk = detect_risk(text)
+    if risk:
+        category, priority = "urgent_help", "urgent"
+    return spool_case(
+        conversation_id, channel, category, priority, issue=redact_for_case(text)[:400],
+        council_id=council_id, urgent_category=risk.category.value if risk else None,
+    )
+
+
 def replay_spool() -> int:
     """Write every spooled case that can be written now; return how many landed.
 
