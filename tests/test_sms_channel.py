@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ from bot.channels.fake_twilio import FakeTwilioServer, start_fake_twilio
 from bot.channels.sms_render import (
     EMPTY_REPLY,
     ERROR_REPLY,
+    INTERRUPTED_REPLY,
     MEDIA_REPLY,
     RESUMED_REPLY,
     TOO_LONG_REPLY,
@@ -45,9 +47,11 @@ from bot.db.models import (
     Case,
     CaseEvent,
     SmsConversation,
+    SmsInboxItem,
     SmsMessage,
     SmsOptOut,
     SmsOutboxItem,
+    utcnow,
 )
 from bot.services.cases import ensure_case
 
@@ -535,6 +539,39 @@ def test_reply_left_queued_by_a_stopped_server_is_sent_by_this_one(sms: Harness)
     sms_outbox.enqueue(conversation, ["Left over from before the restart"], [1])
     assert wait_until(lambda: sms.bodies() == ["Left over from before the restart"],
                       timeout=15), sms.bodies()
+
+
+def orphan(conversation: str, sid: str, body: str, state: str) -> None:
+    """A text accepted by a server that then died: owner without heartbeat, a minute old."""
+    with session_scope() as session:
+        session.add(SmsInboxItem(
+            message_sid=sid, conversation_id=conversation, phone=PHONE, body=body,
+            num_media=0, state=state, owner="dead-host:1:00000000",
+            created_at=utcnow() - timedelta(minutes=1),
+        ))
+
+
+def test_text_queued_on_a_dead_server_is_answered_by_this_one(sms: Harness) -> None:
+    conversation = sms_store.ensure_conversation(PHONE)
+    orphan(conversation, "SM" + "a" * 32, "is the tip open", "queued")
+    assert wait_until(lambda: sms.bodies() == ["You said: is the tip open"], timeout=20), (
+        sms.bodies())
+    assert wait_until(lambda: sms.count(SmsInboxItem, SmsInboxItem.state == "done",
+                                        SmsInboxItem.body == "") == 1)
+
+
+def test_turn_cut_off_by_a_dead_server_is_not_rerun_but_explained(sms: Harness) -> None:
+    conversation = sms_store.ensure_conversation(PHONE)
+    orphan(conversation, "SM" + "b" * 32, "my boiler is broken", "running")
+    assert wait_until(lambda: sms.bodies() == [INTERRUPTED_REPLY], timeout=20), sms.bodies()
+    assert "my boiler is broken" not in sms.received
+    assert sms.count(SmsInboxItem, SmsInboxItem.state == "interrupted") == 1
+
+
+def test_answered_texts_leave_no_body_behind(sms: Harness) -> None:
+    sms.send(body="hello there")
+    assert sms.count(SmsInboxItem, SmsInboxItem.state == "done", SmsInboxItem.body == "") == 1
+    assert sms.count(SmsInboxItem, SmsInboxItem.body != "") == 0
 
 
 def test_refused_part_drops_the_rest_of_that_reply_only(sms: Harness) -> None:

@@ -81,6 +81,10 @@ ERROR_REPLY = (
     "Sorry, something went wrong on our side. Please try again in a few minutes. "
     "Emergencies: 999."
 )
+INTERRUPTED_REPLY = (
+    "Sorry, our system restarted while answering your last text, so we may not have read "
+    "it. Please send it again. Emergencies: 999."
+)
 RESUMED_REPLY = (
     "You will get text replies from the council assistant again. Text your question, "
     "e.g. 'is council tax online working'. Reply STOP to stop."

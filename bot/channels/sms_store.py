@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot.channels import sms_inbox
 from bot.channels.sms_render import help_text
 from bot.config import get_settings
 from bot.db.engine import session_scope
@@ -93,24 +94,14 @@ def ensure_conversation(phone: str) -> str:
     return created
 
 
-def record_inbound(message_sid: str, phone: str, segments: int | None = None) -> bool:
-    """Insert the inbound message; False when this MessageSid was already received."""
-    try:
-        with session_scope() as session:
-            session.add(SmsMessage(
-                message_sid=message_sid, direction="inbound", phone=phone, status="received",
-                segments=segments,
-            ))
-    except IntegrityError:
-        return False
-    return True
-
-
-def accept_inbound(message_sid: str, phone: str, segments: int | None = None) -> str | None:
-    """The conversation id to process this message under, or None if it is a retry."""
-    if not record_inbound(message_sid, phone, segments):
-        return None
-    return ensure_conversation(phone)
+def accept_inbound(
+    message_sid: str, phone: str, body: str, num_media: int, owner: str,
+    segments: int | None = None,
+) -> str | None:
+    """Record and queue an inbound text; its conversation id, or None if it is a retry."""
+    conversation_id = ensure_conversation(phone)
+    text = sms_inbox.QueuedText(message_sid, conversation_id, phone, body, num_media)
+    return conversation_id if sms_inbox.accept(text, owner, segments) else None
 
 
 def phone_for_conversation(conversation_id: str) -> str | None:

@@ -45,10 +45,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.base.exceptions import TwilioException
 from twilio.request_validator import RequestValidator
 
-from bot.channels import sms_store
+from bot.channels import sms_inbox, sms_store
 from bot.channels.sms_delivery import OutboxDelivery, drain_forever, run_sync
 from bot.channels.sms_render import (
     ERROR_REPLY,
+    INTERRUPTED_REPLY,
     MAX_INBOUND_CHARS,
     RESUMED_REPLY,
     choose,
@@ -76,6 +77,7 @@ MAX_FORM_FIELDS = 100
 # Twilio waits on the webhook's answer (and gives up after 15 s): its database write gets
 # threads of its own instead of queueing behind the replies' writes in the default pool.
 ACK_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sms-ack")
+INBOX_POLL_SECONDS = 5.0
 
 Job = Callable[[], Awaitable[None]]
 
@@ -301,24 +303,56 @@ class TwilioSmsInput(InputChannel):
 
     def __init__(self) -> None:
         self.queues = SerialQueues()
-        self._drain: asyncio.Task[None] | None = None
+        self.owner = sms_inbox.new_owner()
+        self._background: list[asyncio.Task[None]] = []
 
     def get_output_channel(self) -> OutputChannel:
         return TwilioSmsOutput()
 
-    def start_outbox_drain(self) -> None:
-        """Retry queued replies in the background for as long as this server runs."""
-        if self._drain is None or self._drain.done():
-            self._drain = asyncio.get_running_loop().create_task(
-                drain_forever(lambda: TwilioSmsOutput().delivery)
-            )
+    def start_background(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        """For as long as this server runs: retry queued replies, adopt orphaned texts."""
+        if any(not task.done() for task in self._background):
+            return
+        loop = asyncio.get_running_loop()
+        self._background = [
+            loop.create_task(drain_forever(lambda: TwilioSmsOutput().delivery)),
+            loop.create_task(self._watch_inbox(on_new_message)),
+        ]
 
-    async def stop_outbox_drain(self) -> None:
-        if self._drain is not None:
-            self._drain.cancel()
+    async def stop_background(self) -> None:
+        for task in self._background:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._drain
-            self._drain = None
+                await task
+        self._background = []
+
+    async def _watch_inbox(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        interval: float = INBOX_POLL_SECONDS,
+    ) -> None:
+        """Heartbeat, and run the texts of server processes that stopped beating."""
+        while True:
+            try:
+                await run_sync(sms_inbox.heartbeat, self.owner)
+                adopted, interrupted = await run_sync(sms_inbox.adopt_orphans, self.owner)
+                for conversation_id in interrupted:
+                    logger.warning("%s: a turn was cut off by a server stopping", conversation_id)
+                    self.queues.submit(conversation_id, functools.partial(
+                        self.get_output_channel().send_text_message, conversation_id,
+                        INTERRUPTED_REPLY))
+                for text in adopted:
+                    logger.warning("SMS %s adopted from a stopped server", text.message_sid)
+                    sms = InboundSms(text.message_sid, text.phone, text.body, text.num_media)
+                    self.queues.submit(text.conversation_id, functools.partial(
+                        self._process, sms, text.conversation_id, on_new_message))
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - the watch must outlive any one failure
+                logger.warning("SMS inbox watch failed: %s: %s", type(error).__name__,
+                               str(error)[:300])
+            await asyncio.sleep(interval)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhooks = Blueprint(f"{CHANNEL_NAME}_webhook", __name__)
@@ -339,12 +373,12 @@ class TwilioSmsInput(InputChannel):
             return await self._status(request)
 
         @webhooks.listener("after_server_start")
-        async def start_outbox(_app: Any, _loop: Any) -> None:
-            self.start_outbox_drain()
+        async def start_background(_app: Any, _loop: Any) -> None:
+            self.start_background(on_new_message)
 
         @webhooks.listener("before_server_stop")
-        async def stop_outbox(_app: Any, _loop: Any) -> None:
-            await self.stop_outbox_drain()
+        async def stop_background(_app: Any, _loop: Any) -> None:
+            await self.stop_background()
 
         return webhooks
 
@@ -358,7 +392,8 @@ class TwilioSmsInput(InputChannel):
         try:
             segments = gsm7_segments(sms.body) or None
             conversation_id = await run_sync(
-                sms_store.accept_inbound, sms.message_sid, sms.phone, segments, pool=ACK_POOL
+                sms_store.accept_inbound, sms.message_sid, sms.phone, sms.body, sms.num_media,
+                self.owner, segments, pool=ACK_POOL,
             )
         except SQLAlchemyError as error:
             logger.error("could not store SMS %s: %s", sms.message_sid, type(error).__name__)
@@ -372,6 +407,19 @@ class TwilioSmsInput(InputChannel):
         return twiml_ack()
 
     async def _process(
+        self, sms: InboundSms, conversation_id: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """Run one accepted text's turn, unless another server has taken it over."""
+        if not await run_sync(sms_inbox.start, sms.message_sid, self.owner):
+            logger.info("SMS %s is no longer this server's to run", sms.message_sid)
+            return
+        try:
+            await self._answer(sms, conversation_id, on_new_message)
+        finally:
+            await run_sync(sms_inbox.finish, sms.message_sid)
+
+    async def _answer(
         self, sms: InboundSms, conversation_id: str,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:

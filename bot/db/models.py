@@ -212,6 +212,39 @@ class SmsOutboxItem(Base):
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 
+class SmsInboxItem(Base):
+    """An accepted inbound SMS until its turn has run, so a server dying with texts queued in
+    memory loses none: another server (or this one, restarted) runs them.
+
+    Written in the same transaction as the MessageSid row that de-duplicates Twilio's retries,
+    because after that row exists a retry is ignored. `owner` is the server process that
+    queued or runs it; a process that stops sending heartbeats (sms_workers) is presumed dead.
+    The body is blanked once the turn has run.
+    """
+
+    __tablename__ = "sms_inbox"
+
+    id = Column(Integer, primary_key=True)
+    message_sid = Column(String(64), nullable=False, unique=True)
+    conversation_id = Column(String(80), nullable=False, index=True)
+    phone = Column(String(40), nullable=False)
+    body = Column(Text, nullable=False)
+    num_media = Column(Integer, nullable=False, default=0)
+    state = Column(String(20), nullable=False, default="queued", index=True)
+    owner = Column(String(120), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class SmsWorker(Base):
+    """Heartbeats of the server processes that run SMS turns (see SmsInboxItem)."""
+
+    __tablename__ = "sms_workers"
+
+    owner = Column(String(120), primary_key=True)
+    heartbeat_at = Column(DateTime, nullable=False, default=utcnow)
+
+
 class SmsOptOut(Base):
     __tablename__ = "sms_opt_outs"
 

@@ -62,6 +62,7 @@ from bot.db.models import (
     Case,
     Council,
     SmsConversation,
+    SmsInboxItem,
     SmsMessage,
     SmsOptOut,
     SmsOutboxItem,
@@ -302,11 +303,11 @@ def _purge_sms(session: Session, limit: timedelta, shorter: dict[str, timedelta]
             delete(SmsMessage).where(SmsMessage.phone == conversation.phone,
                                      SmsMessage.created_at < cutoff)
         ).rowcount or 0
-        removed_messages += session.execute(
-            delete(SmsOutboxItem).where(
-                SmsOutboxItem.conversation_id == conversation.conversation_id,
-                SmsOutboxItem.created_at < cutoff)
-        ).rowcount or 0
+        for queue in (SmsOutboxItem, SmsInboxItem):
+            removed_messages += session.execute(
+                delete(queue).where(queue.conversation_id == conversation.conversation_id,
+                                    queue.created_at < cutoff)
+            ).rowcount or 0
         session.delete(conversation)
         removed_conversations += 1
     session.flush()
