@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from pathlib import Path
 
@@ -14,6 +15,9 @@ BENCHES = (
     ("Redaction of personal data", "bot.bench.privacy_bench"),
     ("REST latency, throughput, memory, start-up", "bot.bench.rest_load"),
     ("SMS webhook", "bot.bench.sms_bench"),
+    ("Faults: Twilio down, action server killed, database locked", "bot.bench.fault_bench"),
+    ("Incident-day load: single machine, scaled topology, stock rasa init",
+     "bot.bench.load_bench"),
 )
 
 
@@ -21,6 +25,11 @@ def _run_one(module_name: str) -> str:
     module = importlib.import_module(module_name)
     if module_name == "bot.bench.nlu_eval":
         results = module.evaluate(Path("results/bench-nlu"))
+    elif module_name == "bot.bench.load_bench":
+        # The scaled topology installs and starts PostgreSQL, Redis and nginx on loopback;
+        # BENCH_SCALED=0 skips it (and the ratio) on a machine where that is not wanted.
+        results = module.run(with_scaled=os.environ.get("BENCH_SCALED", "1") == "1",
+                             with_baseline=True)
     else:
         results = module.run()
     formatter = getattr(module, "format_results", None)

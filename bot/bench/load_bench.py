@@ -428,6 +428,12 @@ def format_results(results: dict[str, Any]) -> str:
             lines += _format_target(results[key])
     if "scaled_to_single" in results:
         lines.append(f"scaled / single throughput: {results['scaled_to_single']:.2f}x")
+    stock = results.get("baseline", {}).get("throughput_msg_s")
+    for key in ("single", "scaled"):
+        ours = results.get(key, {}).get("throughput_msg_s")
+        if stock and ours:
+            lines.append(f"{key} / stock rasa init throughput: {ours / stock:.2f}x "
+                         "(stock: REST only, in-memory tracker, no custom actions)")
     return "\n".join(lines)
 
 
