@@ -27,9 +27,9 @@ _EXECUTOR = ThreadPoolExecutor(
 )
 
 HOLDING_REPLY = (
-    "Sorry, something went wrong on our side and I couldn't finish that. Nothing you told me "
-    "has been lost. If you or someone else is in danger, call 999. Please try again in a "
-    "minute, or contact the council's incident helpline."
+    "Sorry, something went wrong on our side and I couldn't finish that. If you or someone "
+    "else is in danger, call 999. Please try again in a minute, or contact the council's "
+    "incident helpline."
 )
 
 Turn = Callable[[Session, TurnContext], Outcome]

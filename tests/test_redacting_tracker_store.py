@@ -221,3 +221,54 @@ def test_retention_mirror_matches_rasa_events_table() -> None:
     ours = {c.name: type(c.type) for c in TRACKER_EVENTS.columns}
     assert ours == rasa_columns
     assert TRACKER_EVENTS.name == SQLTrackerStore.SQLEvent.__tablename__
+
+
+class _Unreachable(Exception):
+    pass
+
+
+def _flaky(failures: int) -> tuple[list[int], Any]:
+    from sqlalchemy.exc import OperationalError
+
+    calls: list[int] = []
+
+    async def call() -> str:
+        calls.append(1)
+        if len(calls) <= failures:
+            raise OperationalError("SELECT 1", {}, _Unreachable("connection refused"))
+        return "stored"
+
+    return calls, call
+
+
+def test_network_database_outage_is_waited_out(
+    store: RedactingSQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.engine.dialect, "name", "postgresql")
+    calls, call = _flaky(failures=3)
+    assert asyncio.run(store._waiting_out_outage(call)) == "stored"
+    assert len(calls) == 4
+
+
+def test_outage_longer_than_the_wait_still_fails(
+    store: RedactingSQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import bot.privacy.tracker_store as module
+
+    monkeypatch.setattr(store.engine.dialect, "name", "postgresql")
+    monkeypatch.setattr(module, "OUTAGE_WAIT_SECONDS", 1.0)
+    calls, call = _flaky(failures=1000)
+    with pytest.raises(OperationalError):
+        asyncio.run(store._waiting_out_outage(call))
+    assert 2 <= len(calls) <= 5
+
+
+def test_sqlite_errors_are_not_retried(store: RedactingSQLTrackerStore) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    calls, call = _flaky(failures=1)
+    with pytest.raises(OperationalError):
+        asyncio.run(store._waiting_out_outage(call))
+    assert len(calls) == 1

@@ -28,15 +28,24 @@ Any SQLAlchemy URL works (sqlite:///var/tracker.db, postgresql://..., sqlite:// 
 engine comes from `bot.privacy.retention.tracker_engine` (WAL + busy timeout on SQLite).
 Rasa's dialect/host/db/username/password keys are also accepted. Importing this module installs
 the log filter, so the Rasa server process logs no personal data either.
+
+A network database that cannot be reached (PostgreSQL restarting) is waited for, up to
+TRACKER_DB_WAIT_SECONDS (default 20), before a read or write fails: Rasa wraps every tracker
+store in its FailSafeTrackerStore, which on a failed read starts a brand-new conversation and on
+a failed write keeps it in process memory only, so without the wait a message sent during a
+restart is answered out of context and is missing from the stored conversation (and contact
+details given in it never reach the case). Longer outages still end in that fallback.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
+import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
@@ -45,7 +54,7 @@ from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import get_settings
@@ -92,6 +101,9 @@ CONTACT_HINTS = (
 )
 CREATE_ATTEMPTS = 12
 CREATE_RETRY_SECONDS = 5.0
+# How long a turn waits for an unreachable tracker database before Rasa's fallback takes over.
+OUTAGE_WAIT_SECONDS = float(os.environ.get("TRACKER_DB_WAIT_SECONDS", "20"))
+OUTAGE_RETRY_SECONDS = (0.25, 0.5, 1.0, 2.0)  # then every 2 s
 
 
 def contact_mask(name: str | None, value: Any, *, person_names: bool = False) -> str | None:
@@ -234,6 +246,42 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     raise
                 logger.warning("Tracker database not ready (%s); retrying", error)
                 time.sleep(CREATE_RETRY_SECONDS)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return await self._waiting_out_outage(lambda: super(
+            RedactingSQLTrackerStore, self).retrieve(sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        return await self._waiting_out_outage(lambda: super(
+            RedactingSQLTrackerStore, self).retrieve_full_tracker(conversation_id))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        # A retried save writes only what is not stored yet (Rasa compares counts); it would
+        # stream the new events to an event broker again, but none is configured here.
+        await self._waiting_out_outage(lambda: super(RedactingSQLTrackerStore, self).save(tracker))
+
+    async def _waiting_out_outage(self, call: Callable[[], Awaitable[Any]]) -> Any:
+        """`call()`, retried while a network database cannot be reached, for a bounded time.
+
+        Not on SQLite: there an OperationalError is a lock or a broken file, and each try
+        would block the event loop for the busy timeout.
+        """
+        if self.engine.dialect.name == "sqlite":
+            return await call()
+        deadline = time.monotonic() + OUTAGE_WAIT_SECONDS
+        attempt = 0
+        while True:
+            try:
+                return await call()
+            except (OperationalError, InterfaceError) as error:
+                delay = OUTAGE_RETRY_SECONDS[min(attempt, len(OUTAGE_RETRY_SECONDS) - 1)]
+                if time.monotonic() + delay > deadline:
+                    raise
+                if attempt == 0:
+                    logger.warning("Tracker database unreachable (%s); waiting up to %.0f s",
+                                   type(error.orig).__name__, OUTAGE_WAIT_SECONDS)
+                attempt += 1
+                await asyncio.sleep(delay)
 
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker
