@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.config import get_settings
 
@@ -46,8 +47,11 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is None:
             if url.startswith("sqlite"):
                 _prepare_sqlite(url)
+                # SQLAlchemy 1.4 opens a new SQLite connection (and runs the pragmas) for
+                # every session by default; a small pool reuses them across threads.
                 engine = create_engine(
-                    url, future=True, connect_args={"check_same_thread": False, "timeout": 10}
+                    url, future=True, poolclass=QueuePool, pool_size=5, max_overflow=10,
+                    connect_args={"check_same_thread": False, "timeout": 10},
                 )
                 _configure_sqlite(engine)
             else:

@@ -35,17 +35,24 @@ store in its FailSafeTrackerStore, which on a failed read starts a brand-new con
 a failed write keeps it in process memory only, so without the wait a message sent during a
 restart is answered out of context and is missing from the stored conversation (and contact
 details given in it never reach the case). Longer outages still end in that fallback.
+
+Every query, commit and tracker rebuild runs in a small thread pool (TRACKER_DB_THREADS,
+default 4), not on the event loop as in Rasa's SQLTrackerStore: one conversation's fsync or
+lock wait no longer stalls every other conversation's turn.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
+import json
 import logging
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
@@ -54,6 +61,7 @@ from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import insert
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,7 +81,7 @@ from bot.privacy.redactor import (
     might_contain_pii,
     redact_data,
 )
-from bot.privacy.retention import tracker_engine
+from bot.privacy.retention import is_sqlite_memory, tracker_engine
 from bot.services.contact import NAME_PHRASE, is_skip
 
 install_log_filter()
@@ -104,6 +112,8 @@ CREATE_RETRY_SECONDS = 5.0
 # How long a turn waits for an unreachable tracker database before Rasa's fallback takes over.
 OUTAGE_WAIT_SECONDS = float(os.environ.get("TRACKER_DB_WAIT_SECONDS", "20"))
 OUTAGE_RETRY_SECONDS = (0.25, 0.5, 1.0, 2.0)  # then every 2 s
+# Threads for the store's blocking database calls (reads, writes, commits).
+DB_THREADS = max(1, int(os.environ.get("TRACKER_DB_THREADS", "4")))
 
 
 def contact_mask(name: str | None, value: Any, *, person_names: bool = False) -> str | None:
@@ -215,6 +225,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.engine = tracker_engine(self.db_url)
         self._create_tables()
         self.sessionmaker = sessionmaker(bind=self.engine, future=True)
+        # One in-memory SQLite connection (tests) must not be shared by concurrent threads.
+        threads = 1 if is_sqlite_memory(self.db_url) else DB_THREADS
+        self._db_threads = ThreadPoolExecutor(threads, thread_name_prefix="tracker-db")
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         logger.debug("Redacting tracker store on %s", self.engine.url.render_as_string())
 
@@ -248,23 +261,67 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 time.sleep(CREATE_RETRY_SECONDS)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await self._waiting_out_outage(lambda: super(
-            RedactingSQLTrackerStore, self).retrieve(sender_id))
+        return await self._waiting_out_outage(
+            lambda: self._in_thread(self._retrieve_blocking, sender_id, False))
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
-        return await self._waiting_out_outage(lambda: super(
-            RedactingSQLTrackerStore, self).retrieve_full_tracker(conversation_id))
+        return await self._waiting_out_outage(
+            lambda: self._in_thread(self._retrieve_blocking, conversation_id, True))
+
+    async def keys(self) -> Iterable[str]:
+        return await self._in_thread(self._keys_blocking)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         # A retried save writes only what is not stored yet (Rasa compares counts); it would
         # stream the new events to an event broker again, but none is configured here.
-        await self._waiting_out_outage(lambda: super(RedactingSQLTrackerStore, self).save(tracker))
+        await self.stream_events(tracker)
+        await self._waiting_out_outage(lambda: self._in_thread(self._save_blocking, tracker))
+
+    async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run a blocking database call off the event loop (Rasa's SQLTrackerStore runs them
+        on it, stalling every other conversation for each query, commit and fsync)."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self._db_threads, functools.partial(function, *args))
+
+    def _retrieve_blocking(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
+        """Rasa's `SQLTrackerStore._retrieve`, minus its async wrapper."""
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=all_sessions,
+            ).with_entities(self.SQLEvent.data).all()  # plain rows: no ORM object per event
+            events = [json.loads(data) for (data,) in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    def _keys_blocking(self) -> list[str]:
+        with self.session_scope() as session:
+            return [sender for (sender,) in
+                    session.query(self.SQLEvent.sender_id).distinct().all()]
+
+    def _save_blocking(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's `SQLTrackerStore.save` after streaming: one row per event not yet stored."""
+        with self.session_scope() as session:
+            rows = []
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                rows.append({
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                })
+            if rows:  # one batched INSERT, not an ORM unit of work per event
+                session.execute(insert(self.SQLEvent.__table__), rows)
+            session.commit()
 
     async def _waiting_out_outage(self, call: Callable[[], Awaitable[Any]]) -> Any:
         """`call()`, retried while a network database cannot be reached, for a bounded time.
 
-        Not on SQLite: there an OperationalError is a lock or a broken file, and each try
-        would block the event loop for the busy timeout.
+        Not on SQLite: there an OperationalError is a lock held past the busy timeout or a
+        broken file, and waiting longer only delays the resident's reply.
         """
         if self.engine.dialect.name == "sqlite":
             return await call()
