@@ -272,3 +272,69 @@ def test_sqlite_errors_are_not_retried(store: RedactingSQLTrackerStore) -> None:
     with pytest.raises(OperationalError):
         asyncio.run(store._waiting_out_outage(call))
     assert len(calls) == 1
+
+
+def _two_sessions(store: RedactingSQLTrackerStore) -> Any:
+    """A conversation that restarted once: events of an old session, then a new one."""
+    from rasa.shared.core.events import SessionStarted
+
+    async def run() -> Any:
+        tracker = await store.get_or_create_tracker("resident-2")
+        for event in (ActionExecuted("action_session_start"), SessionStarted(timestamp=1.0),
+                      ActionExecuted("action_listen", timestamp=1.1),
+                      UserUttered("old", timestamp=1.2)):
+            tracker.update(event)
+        await store.save(tracker)
+        for event in (ActionExecuted("action_session_start", timestamp=5.0),
+                      SessionStarted(timestamp=5.1),
+                      ActionExecuted("action_listen", timestamp=5.2),
+                      UserUttered("new", timestamp=5.3)):
+            tracker.update(event)
+        await store.save(tracker)
+        return tracker
+
+    return asyncio.run(run())
+
+
+def test_reads_match_rasas_own_store_across_sessions(tmp_path: Path,
+                                                     store: RedactingSQLTrackerStore) -> None:
+    _two_sessions(store)
+    reference = SQLTrackerStore(domain=DOMAIN, dialect="sqlite",
+                                db=str(tmp_path / "tracker.db"))
+    ours = asyncio.run(store.retrieve("resident-2"))
+    theirs = asyncio.run(reference.retrieve("resident-2"))
+    assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in theirs.events]
+    assert [e.text for e in ours.events if isinstance(e, UserUttered)] == ["new"]
+    full = asyncio.run(store.retrieve_full_tracker("resident-2"))
+    assert [e.text for e in full.events if isinstance(e, UserUttered)] == ["old", "new"]
+    # saving the retrieved tracker again writes nothing twice
+    stored = len(_raw_rows(store.db_url))
+    asyncio.run(store.save(ours))
+    assert len(_raw_rows(store.db_url)) == stored
+    assert asyncio.run(store.keys()) == ["resident-2"]
+
+
+def test_database_work_runs_off_the_event_loop(store: RedactingSQLTrackerStore) -> None:
+    import threading
+
+    from sqlalchemy import event
+
+    threads: set[str] = set()
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _seen(*_args: Any) -> None:
+        threads.add(threading.current_thread().name)
+
+    async def run() -> str:
+        tracker = await store.get_or_create_tracker("resident-3")
+        tracker.update(UserUttered("hello"))
+        await store.save(tracker)
+        await store.retrieve("resident-3")
+        return threading.current_thread().name
+
+    try:
+        loop_thread = asyncio.run(run())
+    finally:
+        event.remove(store.engine, "before_cursor_execute", _seen)
+    assert threads and loop_thread not in threads
+    assert all(name.startswith("tracker-db") for name in threads)
