@@ -13,12 +13,22 @@ GOOD = [
      "responses": [{"text": "hello"}]},
     {"events": [], "responses": []},
     {},
+    {"events": [{"event": "action", "name": "action_listen", "timestamp": None},
+                {"event": "active_loop", "name": None}, {"event": "followup", "name": "x"},
+                {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
+                {"event": "bot", "text": "hello", "metadata": {}}]},
 ]
 BAD = [
     {"events": [{"event": "slot", "name": 3}]},
     {"events": "not a list"},
     {"responses": ["not an object"]},
     {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot", "name": "x"}]},  # value is required
+    {"events": [{"event": "action", "name": "x", "timestamp": "noon"}]},
+    {"events": [{"name": "x"}]},
+    {"events": ["slot"]},
+    {"events": [{"event": "entities", "entities": "w10"}]},
+    [],
 ]
 
 
@@ -47,3 +57,13 @@ def test_invalid_responses_are_refused_like_rasa_does(action: RemoteAction, resu
         rasa_original(action, result)
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result(result)
+
+
+def test_every_event_type_of_rasas_schema_has_its_own_check() -> None:
+    from jsonschema.validators import validator_for
+
+    from bot.action_response_check import _per_type_validators
+
+    schema = RemoteAction.action_response_format_spec()
+    per_type = _per_type_validators(schema["properties"]["events"], validator_for(schema))
+    assert len(per_type) == len(schema["properties"]["events"]["items"]["oneOf"]) == 23

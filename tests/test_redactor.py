@@ -149,3 +149,17 @@ def test_pipeline_is_built_once_and_safe_across_threads() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(redact, texts))
     assert results == ["call [PHONE] about KC-7KQ2-M9XD"] * 200
+
+
+def test_clean_texts_are_remembered_but_personal_data_never_is() -> None:
+    from bot.privacy import redactor
+
+    clean = "Phone the council on 020 7361 3000, open 9 to 5 today"
+    dirty = "my card is 4111 1111 1111 1111 call me on 07700 900118"
+    redactor._clean.clear()
+    first = redactor.find_pii(clean)
+    assert redactor.find_pii(clean) == first
+    assert redactor.redact(dirty) == redactor.redact(dirty)
+    assert "07700 900118" not in redactor.redact(dirty)
+    assert dirty not in redactor._clean
+    assert list(redactor._clean) == ([] if first else [clean])

@@ -699,11 +699,25 @@ def get_pipeline() -> Language:
 
 # --- the API -------------------------------------------------------------------------------
 
+# Texts already checked and found clean. The tracker store redacts every bot reply it saves,
+# and replies repeat across conversations (a council's contact numbers make them look like
+# they might hold a phone number), so the pipeline ran again and again on the same text.
+# Only texts with no personal data are remembered: the cache never holds a resident's details.
+_CLEAN_LIMIT = 4096
+_CLEAN_MAX_LENGTH = 2000
+_clean: dict[str, None] = {}
+
+
 def find_pii(text: str) -> list[PiiSpan]:
     """Personal data in `text`, in order, without overlaps."""
-    if not might_contain_pii(text):
+    if not might_contain_pii(text) or text in _clean:
         return []
-    return list(get_pipeline()(text)._.pii)
+    spans = list(get_pipeline()(text)._.pii)
+    if not spans and len(text) <= _CLEAN_MAX_LENGTH:
+        if len(_clean) >= _CLEAN_LIMIT:
+            _clean.clear()
+        _clean[text] = None
+    return spans
 
 
 def redact(text: str) -> str:
