@@ -12,10 +12,11 @@ topology (bot.scaled: nginx, two Rasa servers, PostgreSQL, Redis) when RUN_SCALE
 throughput ratio; and a stock `rasa init` bot over REST as a baseline when
 LOAD_BENCH_BASELINE=1 (it trains a model first: minutes), together with the single machine
 over REST only, like for like with it (SMS residents also wait SMS_QUIET after each answer and
-cost the server webhooks, delivery and status callbacks, so the mixed figure is lower). Every loop is bounded by the duration
-and per-request timeouts. SMS latency is from the webhook until the next text reaches the fake
-API; a resident texts again once no text came for SMS_QUIET seconds, so under saturation a late
-part of the previous answer can count as the reply (the figure is then optimistic).
+cost the server webhooks, delivery and status callbacks, so the mixed figure is lower).
+Every loop is bounded by the duration and per-request timeouts. SMS latency is from the
+webhook until the next text reaches the fake API; a resident texts again once no text came
+for SMS_QUIET seconds, so under saturation a late part of the previous answer can count as
+the reply (the figure is then optimistic).
 Run: `python -m bot.bench.load_bench [--duration 60] [--residents 50] [--scaled] [--baseline]`.
 """
 
@@ -387,6 +388,7 @@ def run(duration_s: float = 60, residents: int = 50, think: float = THINK_SECOND
         # like for like with the stock bot, which is measured over REST only
         results["single_rest"] = _attempt("single, REST only", lambda: single_machine(
             duration_s, residents, think, sms_share=0.0))
+        results["single_rest"]["target"] = "single, REST only"
         results["baseline"] = _attempt(
             "stock rasa init", lambda: stock_rasa(duration_s, residents, think))
     return results
