@@ -35,10 +35,11 @@ def install_graph_run_cache() -> None:
         run_targets = targets if targets else self._graph_schema.target_names
         plans: dict[tuple[str, ...], dict[str, Any]] = self.__dict__.setdefault(
             "_run_plans", {})
-        plan = plans.get(tuple(run_targets))
+        key = tuple(run_targets)
+        plan = plans.get(key)
         if plan is None:
-            plan = self._build_dask_graph(self._graph_schema.minimal_graph_schema(run_targets))
-            plans[tuple(run_targets)] = plan
+            plan = plans[key] = self._build_dask_graph(
+                self._graph_schema.minimal_graph_schema(run_targets))
         run_graph = dict(plan)
         if inputs:
             self._add_inputs_to_graph(inputs, run_graph)

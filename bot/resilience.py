@@ -11,12 +11,12 @@ an escalation they asked for is dropped. `install_action_failure_reply()` wraps
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Any
 
 from bot.services.triage import UrgentCategory, detect_risk, emergency_advice
+from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
 
@@ -75,16 +75,14 @@ async def _on_failure(action_name: str, tracker: Any) -> list:
 
     text = (tracker.latest_message.text if tracker.latest_message else "") or ""
     council_id = tracker.get_slot("council")
-    loop = asyncio.get_running_loop()
     routes = None
     try:
-        routes = await loop.run_in_executor(None, _routes_for, council_id)
+        routes = await run_sync(_routes_for, council_id)
     except Exception:  # noqa: BLE001 - the database may be down too; reply anyway
         logger.warning("could not read contact routes for the holding reply")
     if action_name in CASE_ACTIONS:
         channel = tracker.get_latest_input_channel() or "rest"
-        await loop.run_in_executor(None, _spool, action_name, tracker.sender_id, channel, text,
-                                   council_id)
+        await run_sync(_spool, action_name, tracker.sender_id, channel, text, council_id)
     reply = holding_reply(action_name, text, routes)
     return [BotUttered(text=reply), FollowupAction("action_listen")]
 

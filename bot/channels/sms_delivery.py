@@ -7,19 +7,18 @@ The database calls run in the default thread pool, never on the Rasa server's ev
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot.channels import sms_outbox, sms_store
 from bot.channels.sms_render import gsm7_segments
 from bot.channels.twilio_api import SendResult, TwilioSender
 from bot.db.models import utcnow
+from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +27,6 @@ T = TypeVar("T")
 POLL_SECONDS = float(os.environ.get("SMS_OUTBOX_POLL_SECONDS", "2"))
 GIVE_UP_AFTER = timedelta(hours=float(os.environ.get("SMS_OUTBOX_GIVE_UP_HOURS", "24")))
 PARALLEL_CONVERSATIONS = 8
-
-
-async def run_sync(
-    func: Callable[..., T], *args: Any, pool: Executor | None = None, **kwargs: Any
-) -> T:
-    """Run a blocking (database) call in a thread pool (default: the loop's), off the loop."""
-    call = functools.partial(func, *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(pool, call)
 
 
 class OutboxDelivery:

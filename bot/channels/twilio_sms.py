@@ -46,7 +46,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_inbox, sms_store
-from bot.channels.sms_delivery import OutboxDelivery, drain_forever, run_sync
+from bot.channels.sms_delivery import OutboxDelivery, drain_forever
 from bot.channels.sms_render import (
     ERROR_REPLY,
     INTERRUPTED_REPLY,
@@ -63,6 +63,7 @@ from bot.channels.sms_store import normalise_sender
 from bot.channels.turn_gate import turn_gate
 from bot.channels.twilio_api import TwilioSender
 from bot.config import Settings, get_settings
+from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
 

@@ -44,7 +44,6 @@ lock wait no longer stalls every other conversation's turn.
 from __future__ import annotations
 
 import asyncio
-import functools
 import itertools
 import json
 import logging
@@ -84,6 +83,7 @@ from bot.privacy.redactor import (
 )
 from bot.privacy.retention import is_sqlite_memory, tracker_engine
 from bot.services.contact import NAME_PHRASE, is_skip
+from bot.threads import run_sync
 
 install_log_filter()
 logger = logging.getLogger(__name__)
@@ -288,26 +288,22 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await self._waiting_out_outage(
-            lambda: self._in_thread(self._retrieve_blocking, sender_id, False))
+            lambda: run_sync(self._retrieve_blocking, sender_id, False, pool=self._db_threads))
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await self._waiting_out_outage(
-            lambda: self._in_thread(self._retrieve_blocking, conversation_id, True))
+            lambda: run_sync(self._retrieve_blocking, conversation_id, True,
+                             pool=self._db_threads))
 
     async def keys(self) -> Iterable[str]:
-        return await self._in_thread(self._keys_blocking)
+        return await run_sync(self._keys_blocking, pool=self._db_threads)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         # A retried save writes only what is not stored yet (Rasa compares counts); it would
         # stream the new events to an event broker again, but none is configured here.
         await self.stream_events(tracker)
-        await self._waiting_out_outage(lambda: self._in_thread(self._save_blocking, tracker))
-
-    async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
-        """Run a blocking database call off the event loop (Rasa's SQLTrackerStore runs them
-        on it, stalling every other conversation for each query, commit and fsync)."""
-        return await asyncio.get_running_loop().run_in_executor(
-            self._db_threads, functools.partial(function, *args))
+        await self._waiting_out_outage(
+            lambda: run_sync(self._save_blocking, tracker, pool=self._db_threads))
 
     def _retrieve_blocking(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
         """Rasa's `SQLTrackerStore._retrieve`, minus its async wrapper."""
@@ -374,7 +370,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         stored = session.execute(
             self._latest_session_count, {"sender": tracker.sender_id}).scalar_one()
         new_events = list(itertools.islice(tracker.events, stored, None))
-        requested = requested_slot_before(tracker, len(tracker.events) - len(new_events))
+        requested = requested_slot_before(tracker, stored)
         for event in new_events:
             yield RedactedEvent(event, answering=requested)
             if isinstance(event, SlotSet) and event.key == REQUESTED_SLOT:
