@@ -93,6 +93,61 @@ def test_reference_fixes_o_and_i_slips() -> None:
     assert normalise_reference("understand") is None
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "KC-ABCD-EFGH",
+        "kc-abcd-efgh",
+        "kcabcdefgh",
+        "KCABCDEFGH",
+        "KC ABCD EFGH",
+        "KC ABCD-EFGH",
+        "my ref is kc-abcd-efgh thanks",
+        "case KCABCDEFGH?",
+    ],
+)
+def test_reference_without_a_digit_is_found_as_issued(typed: str) -> None:
+    # About one reference in twenty is all letters: it must be found in every form the
+    # resident is likely to type it.
+    assert normalise_reference(typed) == "KC-ABCD-EFGH"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hf what when",
+        "kc need help now",
+        "wm were they hacked",
+        "rc then what",
+        "kc abcd efgh",
+        "HF NEED HELP",
+    ],
+)
+def test_words_and_slipped_letters_are_not_taken_for_a_reference(text: str) -> None:
+    assert normalise_reference(text) is None
+
+
+def test_a_slip_in_an_unbroken_reference_is_fixed() -> None:
+    assert normalise_reference("KC-ABCD-EFGO") == "KC-ABCD-EFG0"
+    assert normalise_reference("kcabcdefgo") == "KC-ABCD-EFG0"
+
+
+def test_every_issued_reference_is_found_in_every_tolerated_form() -> None:
+    # Draw enough references that many are digit-free, then type each the ways residents do.
+    for _ in range(3000):
+        reference = new_reference("WM")
+        glued = reference.replace("-", "")
+        for typed in (
+            reference,
+            reference.lower(),
+            glued,
+            glued.lower(),
+            f"it's {reference.lower()} i think",
+            reference.replace("-", " "),
+        ):
+            assert normalise_reference(typed) == reference, typed
+
+
 def test_priority_only_goes_up(session) -> None:
     case = ensure_case(session, "conv", "rest", "human_request", "standard", submit=True)
     ensure_case(session, "conv", "rest", "urgent_help", "urgent", issue="danger")

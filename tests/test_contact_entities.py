@@ -23,3 +23,8 @@ def test_contact_details_and_reference_are_normalised() -> None:
 def test_malformed_and_lookalike_values_are_not_entities() -> None:
     assert entities_of("call 0770 0900 11 about the 52 bus, I understand") == {}
     assert "email" in entities_of("mail me at Ayesha.K@Example.com")
+
+
+def test_a_reference_of_letters_only_is_an_entity_but_a_phrase_is_not() -> None:
+    assert entities_of("any update on hf-wxyz-trmn please") == {"case_ref": "HF-WXYZ-TRMN"}
+    assert "case_ref" not in entities_of("hf what when do i get a reply")

@@ -67,14 +67,30 @@ def new_reference(prefix: str) -> str:
 
 def find_references(text: str) -> list[tuple[int, int, str]]:
     """Every case reference in free text as (start, end, normalised), tolerating case,
-    missing dashes and O/0, I/1 slips; a candidate needs a digit, so words never match."""
+    missing dashes and O/0, I/1 slips.
+
+    One reference in twenty has no digit (22 of the 32 characters are letters), so a digit is
+    not required of a reference written as one token ("KC-ABCD-EFGH", "kcabcdefgh") or in
+    capitals exactly as issued. Split by spaces, a candidate must have a digit as typed, so
+    that ordinary words ("hf what when", "kc need help") never match.
+    """
     found = []
     for match in _REF_SHAPE.finditer(text or ""):
         prefix, first, second = (part.upper() for part in match.groups())
-        body = (first + second).translate(_TYPO_FIXES)
-        if all(ch in ALPHABET for ch in body) and any(ch.isdigit() for ch in body):
+        typed = first + second
+        body = typed.translate(_TYPO_FIXES)
+        if all(ch in ALPHABET for ch in body) and _plausibly_a_reference(match, typed, body):
             found.append((match.start(), match.end(), f"{prefix}-{body[:4]}-{body[4:]}"))
     return found
+
+
+def _plausibly_a_reference(match: re.Match[str], typed: str, body: str) -> bool:
+    if not any(ch.isspace() for ch in match.group(0)):
+        return True
+    if any(ch.isdigit() for ch in typed):
+        return True
+    in_capitals = match.group(2).isupper() and match.group(3).isupper()
+    return in_capitals and body == typed
 
 
 def normalise_reference(text: str) -> str | None:
