@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from bot.db.engine import session_scope
+from bot.db.engine import get_engine, session_scope
 from bot.db.models import SmsOutboxItem, utcnow
 
 PENDING = "pending"
@@ -98,11 +98,14 @@ def claim_head(conversation_id: str, claim_seconds: float) -> ClaimedPart | None
 
 
 def mark_sent(part_id: int, message_sid: str | None, unconfirmed: bool = False) -> None:
-    with session_scope() as session:
-        row = session.get(SmsOutboxItem, part_id)
-        if row is not None:
-            row.message_sid = message_sid
-            _settle(row, UNCONFIRMED if unconfirmed else SENT, None)
+    """Settle a part Twilio took (or may have taken): one UPDATE, as it runs for every part."""
+    with get_engine().begin() as connection:
+        connection.execute(
+            update(SmsOutboxItem).where(SmsOutboxItem.id == part_id).values(
+                message_sid=message_sid, state=UNCONFIRMED if unconfirmed else SENT,
+                claimed_until=None, body="", updated_at=utcnow(),
+            )
+        )
 
 
 def defer(part_id: int, error: str, attempts: int) -> datetime:
