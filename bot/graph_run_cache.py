@@ -7,7 +7,7 @@ them, and formats its inputs, a whole conversation tracker, into a debug message
 debug logging is off. Profiled under load that was about 4 % of the server's time. The graph
 schema and its instantiated nodes never change after the model is loaded, so the plan for a
 set of targets is kept per runner and copied for each run; the inputs and the result are as
-before.
+before. Each plan is built with bot.rules_first, so TED waits for the rules' verdict.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ def install_graph_run_cache() -> None:
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
 
+    from bot.rules_first import rules_first
+
     def run(self: DaskGraphRunner, inputs: dict[str, Any] | None = None,
             targets: list[str] | None = None) -> dict[str, Any]:
         run_targets = targets if targets else self._graph_schema.target_names
@@ -38,8 +40,8 @@ def install_graph_run_cache() -> None:
         key = tuple(run_targets)
         plan = plans.get(key)
         if plan is None:
-            plan = plans[key] = self._build_dask_graph(
-                self._graph_schema.minimal_graph_schema(run_targets))
+            schema = self._graph_schema.minimal_graph_schema(run_targets)
+            plan = plans[key] = rules_first(self._build_dask_graph(schema), schema)
         run_graph = dict(plan)
         if inputs:
             self._add_inputs_to_graph(inputs, run_graph)

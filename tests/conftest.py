@@ -32,3 +32,16 @@ def session(db_url: str):
     """A session on the fixture database; committed when the test ends without error."""
     with session_scope(db_url) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def trained_agent():
+    """The trained model loaded once for the tests that compare its answers (slow to load)."""
+    from rasa.core.agent import Agent
+
+    from bot.config import PROJECT_ROOT
+
+    model = PROJECT_ROOT / "models" / "council.tar.gz"
+    if not model.exists():
+        pytest.skip("needs the trained model")
+    return Agent.load(str(model))  # imports bot.nlu, which installs the server-side hooks

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from rasa.core.agent import Agent
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import graph_run_cache
-from bot.config import PROJECT_ROOT
 from bot.graph_run_cache import install_graph_run_cache
 
-MODEL = PROJECT_ROOT / "models" / "council.tar.gz"
 MESSAGES = ("is the tip open in westminster", "my dad has no heating and hes 90",
             "can i talk to a real person", "what is my case KC-7KQ2-M9XD")
-
-pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="needs the trained model")
 
 
 def _answers(agent: Agent) -> list[tuple]:
@@ -40,8 +35,8 @@ def _answers(agent: Agent) -> list[tuple]:
     return asyncio.run(run())
 
 
-def test_cached_plans_answer_as_rasas_own_runner() -> None:
-    agent = Agent.load(str(MODEL))  # imports bot.nlu, which installs the cache
+def test_cached_plans_answer_as_rasas_own_runner(trained_agent: Agent) -> None:
+    agent = trained_agent
     install_graph_run_cache()
     cached = DaskGraphRunner.run
     assert graph_run_cache.rasa_run is not None and cached is not graph_run_cache.rasa_run
