@@ -40,8 +40,8 @@ def install_graph_run_cache() -> None:
         key = tuple(run_targets)
         plan = plans.get(key)
         if plan is None:
-            schema = self._graph_schema.minimal_graph_schema(run_targets)
-            plan = plans[key] = rules_first(self._build_dask_graph(schema), schema)
+            plan = plans[key] = rules_first(self._build_dask_graph(
+                self._graph_schema.minimal_graph_schema(run_targets)))
         run_graph = dict(plan)
         if inputs:
             self._add_inputs_to_graph(inputs, run_graph)

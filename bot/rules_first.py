@@ -21,6 +21,7 @@ import logging
 from typing import Any
 
 from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
+from rasa.shared.nlu.constants import TEXT
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,6 @@ def _policy_class_names(node: Any) -> set[str]:
 
 
 def _trained_on_text(component: Any) -> bool:
-    from rasa.shared.nlu.constants import TEXT
-
     fake_features = getattr(component, "fake_features", None)
     return fake_features is None or TEXT in fake_features
 
@@ -88,9 +87,8 @@ class RulesFirst:
         return self.node(*inputs)
 
 
-def rules_first(plan: dict[str, Any], schema: Any) -> dict[str, Any]:
+def rules_first(plan: dict[str, Any]) -> dict[str, Any]:
     """The run plan with each skippable policy node made to wait for, and defer to, the rules."""
-    nodes = schema.nodes
     rule_keys = [name for name, task in plan.items()
                  if isinstance(task, tuple) and RULE_POLICY in _policy_class_names(task[0])]
     if len(rule_keys) != 1:
@@ -99,7 +97,7 @@ def rules_first(plan: dict[str, Any], schema: Any) -> dict[str, Any]:
     rule_component = _component(plan[rule_key][0])
     changed = dict(plan)
     for name, task in plan.items():
-        if not isinstance(task, tuple) or name not in nodes:
+        if not isinstance(task, tuple):
             continue
         node = task[0]
         component = _component(node)

@@ -102,8 +102,8 @@ def mark_sent(part_id: int, message_sid: str | None, unconfirmed: bool = False) 
     with get_engine().begin() as connection:
         connection.execute(
             update(SmsOutboxItem).where(SmsOutboxItem.id == part_id).values(
-                message_sid=message_sid, state=UNCONFIRMED if unconfirmed else SENT,
-                claimed_until=None, body="", updated_at=utcnow(),
+                message_sid=message_sid, updated_at=utcnow(),
+                **_settled(UNCONFIRMED if unconfirmed else SENT, None),
             )
         )
 
@@ -178,9 +178,15 @@ def backlog() -> dict[str, int]:
     return {state: count for state, count in rows}
 
 
-def _settle(row: SmsOutboxItem, state: str, error: str | None) -> None:
-    row.state = state
-    row.claimed_until = None
-    row.body = ""
+def _settled(state: str, error: str | None) -> dict[str, object]:
+    """The columns of a settled part: final state, no claim, body blanked (the transcript is
+    the record), and why, if it went wrong."""
+    values: dict[str, object] = {"state": state, "claimed_until": None, "body": ""}
     if error:
-        row.last_error = error[:40]
+        values["last_error"] = error[:40]
+    return values
+
+
+def _settle(row: SmsOutboxItem, state: str, error: str | None) -> None:
+    for column, value in _settled(state, error).items():
+        setattr(row, column, value)

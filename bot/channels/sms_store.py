@@ -197,13 +197,10 @@ def record_status(
     return False
 
 
-def _rank_of(column):  # type: ignore[no-untyped-def]
-    return case(STATUS_RANK, value=column, else_=0)
-
-
 # One prebuilt statement per upsert step: a reply part gets three or four status reports,
 # and an ORM load-modify-flush for each cost the Rasa server more than the SQL itself.
-_LATER = bindparam("new_rank", type_=Integer) >= _rank_of(SmsMessage.status)
+_LATER = bindparam("new_rank", type_=Integer) >= case(STATUS_RANK, value=SmsMessage.status,
+                                                     else_=0)
 _ADVANCE_STATUS = (
     update(SmsMessage)
     .where(SmsMessage.message_sid == bindparam("sid", type_=String))
