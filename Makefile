@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 BOT := $(VENV)/bin/bot
 MODEL := models/council.tar.gz
-TRAINING_INPUTS := $(shell find data -name "*.yml" 2>/dev/null) domain.yml config.yml $(wildcard bot/nlu/*.py) bot/services/triage.py bot/privacy/redactor.py bot/services/contact.py bot/services/cases.py
+TRAINING_INPUTS := $(shell find data -name "*.yml" 2>/dev/null) domain.yml config.yml $(wildcard bot/nlu/*.py) $(wildcard bot/triage/*.py bot/parsing/*.py) bot/privacy/redactor.py
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -67,7 +67,7 @@ train: $(MODEL)
 
 # --- run ---------------------------------------------------------------------------------
 run: install var/.db-ready $(MODEL)
-	@$(PY) -m bot.run
+	@$(PY) -m devtools.run
 
 # --- test --------------------------------------------------------------------------------
 lint: $(VENV)/.installed
@@ -85,13 +85,13 @@ core-test: $(MODEL)
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core --quiet
 
 nlu-eval: $(VENV)/.installed
-	$(PY) -m bot.bench.nlu_eval --out results/nlu-eval
+	$(PY) -m devtools.bench.nlu_eval --out results/nlu-eval
 
 test: install lint validate $(MODEL) unit core-test nlu-eval
 	@echo "make test: all checks passed"
 
 bench: install var/.db-ready $(MODEL)
-	$(PY) -m bot.bench
+	$(PY) -m devtools.bench
 
 clean:
 	rm -rf results models var/.db-ready
@@ -99,13 +99,13 @@ clean:
 # --- scale-out topology (PostgreSQL, Redis lock store, 2 Rasa + 2 action servers, nginx) ---
 .PHONY: run-scaled stop-scaled test-scaled bench-load
 run-scaled: install $(MODEL)
-	$(PY) -m bot.scaled up
+	$(PY) -m devtools.scaled up
 
 stop-scaled:
-	$(PY) -m bot.scaled down
+	$(PY) -m devtools.scaled down
 
 test-scaled: install $(MODEL)
 	RUN_SCALED=1 $(PY) -m pytest -q -p no:cacheprovider -s tests/scaled
 
 bench-load: install $(MODEL)
-	RUN_SCALED=1 $(PY) -m bot.bench.load_bench
+	RUN_SCALED=1 $(PY) -m devtools.bench.load_bench

@@ -18,6 +18,7 @@ from bot.services.advice_turns import (
     deny_turn,
     phishing_turn,
 )
+from bot.services.case_kinds import case_kind_for
 from bot.services.case_spool import spool_request, start_retry_loop
 from bot.services.case_status_turns import case_status_turn
 from bot.services.escalation_turns import (
@@ -33,21 +34,22 @@ from bot.services.status_turns import (
     out_of_scope_turn,
     service_status_turn,
 )
-from bot.services.triage import UrgentCategory, detect_risk, emergency_advice
 from bot.services.turn import TurnContext
+from bot.triage import UrgentCategory, detect_risk, emergency_advice
 
 start_retry_loop()
 
 
-def _spool_and_explain(category: str, priority: str):  # noqa: ANN202
+def _spool_and_explain(action_name: str):  # noqa: ANN202
     """On a failed case write: keep the request on disk and tell the resident the truth."""
 
     def handler(ctx: TurnContext) -> str:
-        risk = detect_risk(ctx.text)
-        spool_request(ctx.conversation_id, ctx.channel, category, priority, ctx.text,
+        kind = case_kind_for(action_name, ctx.text)
+        spool_request(ctx.conversation_id, ctx.channel, kind.category, kind.priority, ctx.text,
                       council_id=ctx.slot("council"))
         first = ""
-        if priority == "urgent" or risk:
+        if kind.priority == "urgent":
+            risk = detect_risk(ctx.text)
             category_value = risk.category if risk else UrgentCategory.GENERAL
             first = (
                 emergency_advice(category_value, "your council's out-of-hours line", "your council")
@@ -105,19 +107,19 @@ class ActionOutOfScope(SimpleTurnAction):
 class ActionUrgentHelp(SimpleTurnAction):
     action_name = "action_urgent_help"
     turn = staticmethod(urgent_turn)
-    on_failure = staticmethod(_spool_and_explain("urgent_help", "urgent"))
+    on_failure = staticmethod(_spool_and_explain("action_urgent_help"))
 
 
 class ActionStartCase(SimpleTurnAction):
     action_name = "action_start_case"
     turn = staticmethod(start_case_turn)
-    on_failure = staticmethod(_spool_and_explain("human_request", "standard"))
+    on_failure = staticmethod(_spool_and_explain("action_start_case"))
 
 
 class ActionSubmitCase(SimpleTurnAction):
     action_name = "action_submit_case"
     turn = staticmethod(submit_case_turn)
-    on_failure = staticmethod(_spool_and_explain("human_request", "standard"))
+    on_failure = staticmethod(_spool_and_explain("action_submit_case"))
 
 
 class ActionDataConcern(SimpleTurnAction):
@@ -128,13 +130,13 @@ class ActionDataConcern(SimpleTurnAction):
 class ActionPhishingReport(SimpleTurnAction):
     action_name = "action_phishing_report"
     turn = staticmethod(phishing_turn)
-    on_failure = staticmethod(_spool_and_explain("phishing_report", "high"))
+    on_failure = staticmethod(_spool_and_explain("action_phishing_report"))
 
 
 class ActionComplaint(SimpleTurnAction):
     action_name = "action_complaint"
     turn = staticmethod(complaint_turn)
-    on_failure = staticmethod(_spool_and_explain("complaint", "standard"))
+    on_failure = staticmethod(_spool_and_explain("action_complaint"))
 
 
 class ActionCaseStatus(SimpleTurnAction):

@@ -57,7 +57,7 @@ def get_settings() -> Settings:
     twilio_token = _env("TWILIO_AUTH_TOKEN", "")
     twilio_base = _env("TWILIO_API_BASE", "")
     if not twilio_token:
-        # No real account configured: use the local fake's generated token (see bot/run.py).
+        # No real account configured: use the local fake's generated token (`make run`).
         twilio_token = _local_secret("twilio_token")
         if twilio_token and not twilio_base:
             twilio_base = "http://127.0.0.1:8025"

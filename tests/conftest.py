@@ -40,8 +40,10 @@ def trained_agent():
     from rasa.core.agent import Agent
 
     from bot.config import PROJECT_ROOT
+    from bot.rasa_patches import install
 
     model = PROJECT_ROOT / "models" / "council.tar.gz"
     if not model.exists():
-        pytest.skip("needs the trained model")
-    return Agent.load(str(model))  # imports bot.nlu, which installs the server-side hooks
+        pytest.fail("needs the trained model: run `make train` (make test trains it first)")
+    install()  # as the Rasa server does (bot.server)
+    return Agent.load(str(model))

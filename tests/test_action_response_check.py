@@ -6,7 +6,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot.action_response_check import install_cached_response_validation
+from bot.rasa_patches.response_check import install_cached_response_validation
 
 GOOD = [
     {"events": [{"event": "slot", "name": "council", "value": "westminster"}],
@@ -62,7 +62,7 @@ def test_invalid_responses_are_refused_like_rasa_does(action: RemoteAction, resu
 def test_every_event_type_of_rasas_schema_has_its_own_check() -> None:
     from jsonschema.validators import validator_for
 
-    from bot.action_response_check import _per_type_validators
+    from bot.rasa_patches.response_check import _per_type_validators
 
     schema = RemoteAction.action_response_format_spec()
     per_type = _per_type_validators(schema["properties"]["events"], validator_for(schema))

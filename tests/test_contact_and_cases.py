@@ -6,14 +6,14 @@ import math
 
 import pytest
 
-from bot.services.cases import (
+from bot.parsing.contact import extract_contact, is_skip, normalise_postcode, normalise_uk_phone
+from bot.parsing.references import (
     ALPHABET,
     REF_RANDOM_CHARS,
-    ensure_case,
     new_reference,
     normalise_reference,
 )
-from bot.services.contact import extract_contact, is_skip, normalise_postcode, normalise_uk_phone
+from bot.services.cases import ensure_case
 
 
 @pytest.mark.parametrize(

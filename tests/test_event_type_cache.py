@@ -6,7 +6,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 
-from bot.event_type_cache import install_event_type_cache
+from bot.rasa_patches.event_type_cache import install_event_type_cache
 
 install_event_type_cache()
 

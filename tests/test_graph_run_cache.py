@@ -9,8 +9,8 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import graph_run_cache
-from bot.graph_run_cache import install_graph_run_cache
+from bot.rasa_patches import graph_run_cache
+from bot.rasa_patches.graph_run_cache import install_graph_run_cache
 
 MESSAGES = ("is the tip open in westminster", "my dad has no heating and hes 90",
             "can i talk to a real person", "what is my case KC-7KQ2-M9XD")

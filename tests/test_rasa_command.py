@@ -14,7 +14,7 @@ import pytest
 from rasa.__main__ import create_argument_parser
 
 from bot.config import PROJECT_ROOT
-from bot.rasa_command import rasa_run_argv
+from devtools.rasa_command import rasa_run_argv
 
 AWKWARD_TOKENS = ["-225ehK8zuYL30JgfswONg", "--help", "plain-token_123"]
 
@@ -28,7 +28,8 @@ def test_launcher_argv_keeps_the_token_whole(token: str) -> None:
     argv = rasa_run_argv(token=token, port=5005, model="models/m.tar.gz",
                          endpoints="endpoints.yml", cors="http://localhost:8000",
                          interface="127.0.0.1")
-    args = parse_rasa(argv[1:])
+    assert argv[1:4] == ["-m", "bot.server", "run"]  # the Rasa patches are installed first
+    args = parse_rasa(argv[3:])
     assert args.auth_token == token
     assert args.cors == ["http://localhost:8000"]
     assert args.port == 5005
@@ -43,10 +44,10 @@ def test_procfile_rasa_line_keeps_the_token_whole(token: str, tmp_path: Path) ->
         if row.startswith("rasa:")
     )
     command = shlex.split(line, posix=True)
-    assert command[0].endswith("rasa")
+    assert command[0].endswith("python") and command[1:4] == ["-m", "bot.server", "run"]
     # Expand the variables exactly as the shell honcho uses would, then print one per line.
     expanded = subprocess.run(
-        ["bash", "-c", "printf '%s\\n' " + line.split(None, 1)[1]],
+        ["bash", "-c", "printf '%s\\n' " + line.split(None, 3)[3]],
         env={"RASA_AUTH_TOKEN": token, "CONSOLE_URL": "http://localhost:8000",
              "PATH": "/usr/bin:/bin"},
         capture_output=True, text=True, check=True,

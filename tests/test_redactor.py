@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.bench.privacy_bench import evaluate, load_labelled
 from bot.privacy.redactor import (
     contains_financial_or_ni,
     find_pii,
@@ -18,6 +17,7 @@ from bot.privacy.redactor import (
     redact,
     redact_data,
 )
+from devtools.bench.privacy_bench import evaluate, load_labelled
 
 RECALL_TARGETS = {"CARD": 0.99, "NI": 0.99, "PHONE": 0.99, "EMAIL": 0.99}
 MAX_CLEAN_CHANGE_RATE = 0.02

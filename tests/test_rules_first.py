@@ -15,7 +15,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
-from bot import rules_first
+from bot.rasa_patches import rules_first
 
 STAFF_ACTIONS = ("utter_staff_joined", "utter_staff_message", "utter_staff_left")
 STORIES = sorted((Path(__file__).parent / "stories").glob("test_*.yml"))

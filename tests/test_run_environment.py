@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.run as run
+import devtools.run as run
 
 
 @pytest.fixture()

@@ -29,7 +29,6 @@ from sanic.response import HTTPResponse
 from sqlalchemy import func, select
 
 from bot.channels import sms_outbox, sms_store
-from bot.channels.fake_twilio import FakeTwilioServer, start_fake_twilio
 from bot.channels.sms_render import (
     EMPTY_REPLY,
     ERROR_REPLY,
@@ -54,6 +53,7 @@ from bot.db.models import (
     utcnow,
 )
 from bot.services.cases import ensure_case
+from devtools.fake_twilio import FakeTwilioServer, start_fake_twilio
 
 TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "1" * 32

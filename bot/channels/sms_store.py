@@ -31,8 +31,8 @@ from bot.db.models import (
     SmsOptOut,
     utcnow,
 )
+from bot.parsing.contact import normalise_uk_phone
 from bot.services.cases import record_event
-from bot.services.contact import normalise_uk_phone
 
 PSEUDONYM_PREFIX = "sms-"
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")

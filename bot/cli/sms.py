@@ -3,7 +3,7 @@
 `send` posts the form Twilio would post (From, To, Body, MessageSid, AccountSid, NumMedia...)
 signed with TWILIO_AUTH_TOKEN for PUBLIC_BASE_URL + the webhook path, but delivers it to
 RASA_URL, exactly what happens behind a proxy or tunnel. It then polls the fake Twilio API
-(TWILIO_API_BASE, see bot.channels.fake_twilio) for replies to that number and prints them.
+(TWILIO_API_BASE, the local fake that `make run` starts) for replies to that number and prints them.
 `outbox` lists (or clears) what reached the fake. Every HTTP call has a timeout.
 """
 

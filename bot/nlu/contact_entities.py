@@ -17,8 +17,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.services.cases import find_references
-from bot.services.contact import contact_spans
+from bot.parsing.contact import contact_spans
+from bot.parsing.references import find_references
 
 EXTRACTOR = "ContactEntityExtractor"
 

@@ -2,7 +2,7 @@
 
 DIET can misread a buried disclosure ("my heating form won't load and my dad is 88 and
 freezing") as a service question. This component runs last in the pipeline, after the
-FallbackClassifier, and asks `bot.services.triage.detect_risk` for a second opinion. When a risk
+FallbackClassifier, and asks `bot.triage.detect_risk` for a second opinion. When a risk
 phrase is found it:
 
 * sets the intent to `urgent_help` with confidence 1.0 (unless it already is),
@@ -37,7 +37,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.services.triage import RiskMatch, detect_risk, warm_up
+from bot.triage import RiskMatch, detect_risk, warm_up
 
 logger = logging.getLogger(__name__)
 

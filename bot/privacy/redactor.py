@@ -13,7 +13,7 @@ How: a spaCy pipeline built from `spacy.blank("en")` (no model download), rule-b
   3. `council_pii_values`: regular expressions over the text find the values (the tokenizer
      splits card and phone numbers unpredictably), each checked by a validator - Luhn for
      cards, mod-97 for IBANs, the NI prefix rules, the phone and postcode normalisers of
-     `bot.services.contact` - and, for the ambiguous kinds, by a cue word introducing them
+     `bot.parsing.contact` - and, for the ambiguous kinds, by a cue word introducing them
      (only filler words such as "is", "my", "number", "no:" in between).
 Results land in `doc._.pii` (exact character spans) and `doc.spans["pii"]` (token spans).
 A regex pre-check skips spaCy for text that cannot hold any of the kinds (no digit next to a
@@ -54,7 +54,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.services.contact import EMAIL, normalise_postcode, normalise_uk_phone
+from bot.parsing.contact import EMAIL, normalise_postcode, normalise_uk_phone
 
 if TYPE_CHECKING:
     from spacy.language import Language

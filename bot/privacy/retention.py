@@ -68,9 +68,9 @@ from bot.db.models import (
     SmsOutboxItem,
     utcnow,
 )
+from bot.parsing.contact import normalise_uk_phone
+from bot.parsing.references import normalise_reference
 from bot.privacy.redactor import redact, redact_data
-from bot.services.cases import normalise_reference
-from bot.services.contact import normalise_uk_phone
 
 CONTACT_FIELDS = (
     "name", "phone", "email", "postcode", "preferred_contact", "contact_time", "safe_to_call",

@@ -66,6 +66,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
 from bot.config import get_settings
+from bot.parsing.contact import NAME_PHRASE, is_skip
 from bot.privacy.log_filter import install_log_filter
 from bot.privacy.redactor import (
     BANK,
@@ -82,7 +83,6 @@ from bot.privacy.redactor import (
     redact_data,
 )
 from bot.privacy.retention import is_sqlite_memory, tracker_engine
-from bot.services.contact import NAME_PHRASE, is_skip
 from bot.threads import run_sync
 
 install_log_filter()

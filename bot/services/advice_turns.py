@@ -13,7 +13,6 @@ from bot.services.advice import (
 )
 from bot.services.cases import ensure_case, open_case_for
 from bot.services.escalation_turns import _issue_text, note_other_topics, urgent_turn
-from bot.services.triage import detect_risk
 from bot.services.turn import (
     Outcome,
     TurnContext,
@@ -22,6 +21,7 @@ from bot.services.turn import (
     resolve_turn_council,
     resolve_turn_service,
 )
+from bot.triage import detect_risk
 
 OFFER_BUTTONS = [button("Yes please", "affirm"), button("No thanks", "deny")]
 

@@ -67,8 +67,8 @@ def spool_request(
     action server is unreachable) must agree: a message that discloses a risk is spooled as
     urgent whatever the action was, and the issue text is redacted like any case summary.
     """
-    from bot.services.triage import detect_risk
     from bot.services.turn import redact_for_case
+    from bot.triage import detect_risk
 
     risk = detect_risk(text)
     if risk:

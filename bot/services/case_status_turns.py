@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.parsing.references import normalise_reference
 from bot.services.cases import (
     STATUS_WORDS,
     get_case_by_reference,
     lookups_remaining,
-    normalise_reference,
     open_case_for,
     record_lookup,
     verify_identity,

@@ -9,12 +9,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case
+from bot.parsing.contact import extract_contact, is_skip, mask_phone
 from bot.services.cases import EXPECTATION, ensure_case, open_case_for, update_contact
-from bot.services.contact import extract_contact, is_skip, mask_phone
 from bot.services.councils import council_for_postcode, list_councils
 from bot.services.status import contact_routes
 from bot.services.topics import label, pointer, secondary_topics
-from bot.services.triage import UrgentCategory, detect_risk, emergency_advice
 from bot.services.turn import (
     Outcome,
     TurnContext,
@@ -24,6 +23,7 @@ from bot.services.turn import (
     resolve_turn_service,
     sms_phone,
 )
+from bot.triage import UrgentCategory, detect_risk, emergency_advice
 
 CONTACT_SLOTS = ("contact_reach", "contact_postcode", "contact_time", "contact_name")
 # A reply to a form question with one of these intents is not an answer: let the rules act.

@@ -87,7 +87,7 @@ def resolve_turn_council(session: Session, ctx: TurnContext) -> str | None:
         council_id = resolve_council(session, candidate)
         if council_id:
             return council_id
-    from bot.services.contact import extract_contact
+    from bot.parsing.contact import extract_contact
     from bot.services.councils import council_from_text
 
     postcode = extract_contact(ctx.text).postcode

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from bot.cli.sms import WEBHOOK_PATH, sign
 from bot.db.engine import session_scope
 from bot.db.models import Case, SmsConversation, SmsMessage
-from bot.devstack import Servers
+from devtools.devstack import Servers
 
 REST_PATH = "/webhooks/rest/webhook"
 TIMEOUT = 60

@@ -7,7 +7,8 @@ never a stack trace, never a row written for a request the SMS channel refused, 
 must still hold a normal conversation afterwards.
 
 Surfaces: the REST webhook and the SMS webhook (signed and unsigned) on a real Rasa server started
-by `bot.devstack.start_stack` (fixture `stack`), and the staff console through Flask's test client.
+by `devtools.devstack.start_stack` (fixture `stack`), and the staff console through Flask's test
+client.
 Example counts are bounded so the file runs in about three minutes including server start-up.
 Known defects found by this file are `xfail(strict=True)` with the reason, so fixing one shows up.
 """
@@ -37,7 +38,7 @@ from bot.console.throttle import IP_FAILURES
 from bot.db.engine import session_scope
 from bot.db.migrate import upgrade
 from bot.db.seed import seed
-from bot.devstack import Servers
+from devtools.devstack import Servers
 from tests.fuzz.corpus import NASTY_SENDERS, NASTY_TEXT
 from tests.fuzz.support import (
     assert_clean,

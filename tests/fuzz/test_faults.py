@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from bot.db.engine import session_scope
 from bot.db.models import SmsMessage
-from bot.devstack import Servers
+from devtools.devstack import Servers
 from tests.fuzz.support import (
     cases_for,
     clear_faults,

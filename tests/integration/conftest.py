@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.devstack import Servers, start_stack
+from devtools.devstack import Servers, start_stack
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import requests
 
-from bot.devstack import Servers
+from devtools.devstack import Servers
 
 pytestmark = pytest.mark.integration
 

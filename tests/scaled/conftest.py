@@ -1,8 +1,8 @@
-"""The scaled topology (bot.scaled) for tests/scaled, only when RUN_SCALED=1.
+"""The scaled topology (devtools.scaled) for tests/scaled, only when RUN_SCALED=1.
 
 It installs packages and starts PostgreSQL, Redis, nginx and four Rasa processes, which is too
 heavy for every `make test`; `make test-scaled` sets RUN_SCALED=1. A topology that is already
-up (`python -m bot.scaled up`) is reused and left running; one started here is taken down.
+up (`python -m devtools.scaled up`) is reused and left running; one started here is taken down.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.scaled.topology import Topology
+from devtools.scaled.topology import Topology
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -34,8 +34,9 @@ from sqlalchemy import select
 from bot.db.engine import session_scope
 from bot.db.models import Case, ServiceStatus, SmsConversation
 from bot.privacy.redactor import redact
-from bot.scaled import postgres
-from bot.scaled.residents import (
+from bot.services.status import STATE_WORDS
+from devtools.scaled import postgres
+from devtools.scaled.residents import (
     Reply,
     Target,
     outbox,
@@ -45,8 +46,7 @@ from bot.scaled.residents import (
     text,
     tracker_events,
 )
-from bot.scaled.topology import Topology
-from bot.services.status import STATE_WORDS
+from devtools.scaled.topology import Topology
 
 pytestmark = pytest.mark.scaled
 
@@ -174,7 +174,7 @@ def restart_postgres(topology: Topology, outage: Outage, during: Callable[[], No
     then let `during` finish (bounded)."""
     layout, binaries = topology.layout, topology.binaries
     began = time.monotonic()
-    postgres.stop(layout, binaries)  # pg_ctl -m fast -w, as bot.scaled does
+    postgres.stop(layout, binaries)  # pg_ctl -m fast -w, as devtools.scaled does
     outage.stopped_at = time.monotonic()
     outage.stop_seconds = outage.stopped_at - began
     try:

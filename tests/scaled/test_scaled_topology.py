@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from bot.db.engine import session_scope
 from bot.db.models import Case, SmsConversation
-from bot.scaled.residents import (
+from devtools.scaled.residents import (
     Reply,
     Target,
     outbox,
@@ -37,7 +37,7 @@ from bot.scaled.residents import (
     text,
     tracker_events,
 )
-from bot.scaled.topology import Topology
+from devtools.scaled.topology import Topology
 
 pytestmark = pytest.mark.scaled
 

@@ -1,0 +1,65 @@
+"""Every change this project makes to Rasa's own behaviour, installed by one explicit call.
+
+Rasa 3.6 offers no extension point for these, so each replaces one Rasa function in the
+process that calls `install()`: the Rasa server's launcher (`python -m bot.server`). Each
+module says why it exists and what it measured:
+
+- holding_reply: a reply with 999 and the council's routes when the action server is down,
+  and the case spooled so it is not lost;
+- graph_run_cache (with rules_first): each graph run plan built once, and TED consulted only
+  when the rules have not decided;
+- event_type_cache: Rasa event classes looked up once per type name;
+- response_check: action server responses checked against a precompiled schema.
+
+They reach into Rasa internals, so `install()` refuses a Rasa version they were not tested on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+TESTED_RASA_VERSIONS = frozenset({"3.6.21"})
+_installed = False
+
+
+class UntestedRasaVersion(RuntimeError):
+    """The installed Rasa is not one these patches were tested against."""
+
+
+def check_rasa_version(version: str | None = None) -> None:
+    """Raise UntestedRasaVersion unless `version` (default: the installed one) was tested."""
+    if version is None:
+        import rasa
+
+        version = rasa.__version__
+    if version not in TESTED_RASA_VERSIONS:
+        raise UntestedRasaVersion(
+            f"bot.rasa_patches replaces Rasa internals and was tested on Rasa "
+            f"{', '.join(sorted(TESTED_RASA_VERSIONS))}, not {version}. Re-run the tests "
+            "(make test) against this version, then add it to TESTED_RASA_VERSIONS."
+        )
+
+
+def install() -> None:
+    """Install every patch in this process (idempotent); refuses an untested Rasa loudly."""
+    global _installed
+    if _installed:
+        return
+    check_rasa_version()
+    from bot.rasa_patches.event_type_cache import install_event_type_cache
+    from bot.rasa_patches.graph_run_cache import install_graph_run_cache
+    from bot.rasa_patches.holding_reply import install_holding_reply
+    from bot.rasa_patches.response_check import install_cached_response_validation
+
+    install_holding_reply()
+    install_cached_response_validation()
+    install_event_type_cache()
+    install_graph_run_cache()
+    _installed = True
+    logger.info("Rasa patches installed (holding reply, graph plans, event types, responses)")
+
+
+def installed() -> bool:
+    return _installed

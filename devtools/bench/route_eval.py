@@ -1,0 +1,181 @@
+"""Route accuracy on the independent evaluation sets (tests/eval), never trained on.
+
+Loads a trained model once and parses every message in process. One parse gives three
+verdicts on urgency, because the safety net (last in the pipeline) records what the
+classifier said before it overrode it:
+- classifier: the intent before the safety net,
+- net: whether the rule safety net fired,
+- combined: the intent the dialogue acts on.
+Route accuracy and macro-F1 use the combined intent (a fallback counts as wrong). Urgent recall
+counts "clear" disclosures routed to urgent_help; the false-urgent rate counts messages
+labelled "none" that were. Service entity accuracy is over messages labelled with a service.
+
+    python -m devtools.bench.route_eval --model models/council.tar.gz \
+        --set tests/eval/independent_en.jsonl --set tests/eval/multilingual.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+URGENT = "urgent_help"
+
+
+def load_set(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def verdicts(parse: dict[str, Any]) -> dict[str, Any]:
+    """classifier / net / combined intents and the first service entity of one parse."""
+    combined = (parse.get("intent") or {}).get("name")
+    net = parse.get("safety_net")
+    if net:
+        classifier = net.get("overrode") or URGENT
+    else:
+        classifier = combined
+    services = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "service"]
+    return {"combined": combined, "classifier": classifier, "net": bool(net),
+            "service": services[0] if services else None,
+            "confidence": (parse.get("intent") or {}).get("confidence")}
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float, dict[str, dict[str, float]]]:
+    labels = sorted({gold for gold, _ in pairs})
+    per: dict[str, dict[str, float]] = {}
+    for label in labels:
+        tp = sum(1 for g, p in pairs if g == label and p == label)
+        fp = sum(1 for g, p in pairs if g != label and p == label)
+        fn = sum(1 for g, p in pairs if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per[label] = {"precision": precision, "recall": recall, "f1": f1,
+                      "support": tp + fn}
+    return sum(v["f1"] for v in per.values()) / len(per), per
+
+
+def _rate(hits: int, total: int) -> float | None:
+    return hits / total if total else None
+
+
+def score(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[str, Any]:
+    pairs = [(row["intent"], pred["combined"]) for row, pred in zip(rows, predicted, strict=True)]
+    f1, per = macro_f1(pairs)
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    for gold, got in pairs:
+        if gold != got:
+            confusion[gold][got] += 1
+    report: dict[str, Any] = {
+        "messages": len(rows),
+        "route_accuracy": sum(g == p for g, p in pairs) / len(pairs),
+        "macro_f1": f1,
+        "per_intent": per,
+        "confusion": {gold: dict(c.most_common()) for gold, c in sorted(confusion.items())},
+    }
+    both = list(zip(rows, predicted, strict=True))
+    clear = [(r, p) for r, p in both if r.get("urgency") == "clear"]
+    possible = [(r, p) for r, p in both if r.get("urgency") == "possible"]
+    benign = [(r, p) for r, p in both if r.get("urgency", "none") == "none"]
+    for source in ("classifier", "net", "combined"):
+        def urgent(p: dict[str, Any], source: str = source) -> bool:
+            return p["net"] if source == "net" else p[source] == URGENT
+        report[f"urgent_recall_{source}"] = _rate(sum(urgent(p) for _, p in clear), len(clear))
+        report[f"possible_to_urgent_{source}"] = _rate(
+            sum(urgent(p) for _, p in possible), len(possible))
+        report[f"false_urgent_{source}"] = _rate(sum(urgent(p) for _, p in benign), len(benign))
+    missed = [r["text"] for r, p in clear if p["combined"] != URGENT]
+    false_alarms = [r["text"] for r, p in benign if p["combined"] == URGENT]
+    report["urgent_missed"] = missed
+    report["false_urgent"] = false_alarms
+    with_service = [(r, p) for r, p in zip(rows, predicted, strict=True) if r.get("service")]
+    report["service_entity_accuracy"] = _rate(
+        sum(r["service"] == p["service"] for r, p in with_service), len(with_service))
+    report["service_wrong"] = [
+        (r["text"], r["service"], p["service"]) for r, p in with_service
+        if r["service"] != p["service"]]
+    if any("lang" in r for r in rows):
+        by_lang: dict[str, Any] = {}
+        for lang in sorted({r.get("lang", "en") for r in rows}):
+            idx = [i for i, r in enumerate(rows) if r.get("lang", "en") == lang]
+            sub_rows = [rows[i] for i in idx]
+            sub_pred = [predicted[i] for i in idx]
+            pairs_here = list(zip(sub_rows, sub_pred, strict=True))
+            sub_clear = [p for r, p in pairs_here if r.get("urgency") == "clear"]
+            sub_benign = [p for r, p in pairs_here if r.get("urgency", "none") == "none"]
+            by_lang[lang] = {
+                "n": len(idx),
+                "route_accuracy": sum(r["intent"] == p["combined"]
+                                      for r, p in zip(sub_rows, sub_pred, strict=True)) / len(idx),
+                "urgent_recall": _rate(sum(p["combined"] == URGENT for p in sub_clear),
+                                       len(sub_clear)),
+                "false_urgent": _rate(sum(p["combined"] == URGENT for p in sub_benign),
+                                      len(sub_benign)),
+            }
+        report["by_language"] = by_lang
+    return report
+
+
+async def parse_all(model: Path, texts: list[str]) -> list[dict[str, Any]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def _fmt(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:.3f}"
+
+
+def print_report(name: str, report: dict[str, Any]) -> None:
+    print(f"\n== {name}: {report['messages']} messages ==")
+    print(f"route accuracy {_fmt(report['route_accuracy'])}"
+          f"   macro-F1 {_fmt(report['macro_f1'])}"
+          f"   service entities {_fmt(report['service_entity_accuracy'])}")
+    print("urgency      recall(clear)  possible->urgent  false-urgent")
+    for source in ("classifier", "net", "combined"):
+        print(f"  {source:<10} {_fmt(report[f'urgent_recall_{source}']):>13}"
+              f"  {_fmt(report[f'possible_to_urgent_{source}']):>16}"
+              f"  {_fmt(report[f'false_urgent_{source}']):>12}")
+    print("per intent (recall / precision / support):")
+    for intent, values in report["per_intent"].items():
+        confused = report["confusion"].get(intent, {})
+        top = ", ".join(f"{k} {v}" for k, v in list(confused.items())[:3])
+        print(f"  {intent:<16} {values['recall']:.2f} / {values['precision']:.2f} /"
+              f" {values['support']:>3}   {('-> ' + top) if top else ''}")
+    for lang, values in (report.get("by_language") or {}).items():
+        print(f"  [{lang}] n={values['n']:>3} route {_fmt(values['route_accuracy'])} "
+              f"urgent recall {_fmt(values['urgent_recall'])} "
+              f"false-urgent {_fmt(values['false_urgent'])}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=Path("models/council.tar.gz"))
+    parser.add_argument("--set", dest="sets", type=Path, action="append", required=True)
+    parser.add_argument("--out", type=Path, default=None, help="folder for the JSON reports")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from bot.rasa_patches import install
+
+    install()
+    for path in args.sets:
+        rows = load_set(path)
+        parses = asyncio.run(parse_all(args.model, [row["text"] for row in rows]))
+        report = score(rows, [verdicts(parse) for parse in parses])
+        print_report(path.name, report)
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / f"{path.stem}.json").write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
