@@ -22,6 +22,7 @@ from bot.services.case_kinds import case_kind_for
 from bot.services.case_spool import spool_request, start_retry_loop
 from bot.services.case_status_turns import case_status_turn
 from bot.services.escalation_turns import (
+    ask_contact_reach_turn,
     contact_form_turn,
     required_contact_slots,
     start_case_turn,
@@ -147,6 +148,11 @@ class ActionCaseStatus(SimpleTurnAction):
 class ActionHandleAffirm(SimpleTurnAction):
     action_name = "action_handle_affirm"
     turn = staticmethod(affirm_turn)
+
+
+class ActionAskContactReach(SimpleTurnAction):
+    action_name = "action_ask_contact_reach"
+    turn = staticmethod(ask_contact_reach_turn)
 
 
 class ActionHandleDeny(SimpleTurnAction):

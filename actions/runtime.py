@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from bot.db.engine import session_scope
+from bot.services.language_turns import conversation_language, finish_turn
 from bot.services.turn import Outcome, TurnContext, guard_financial_details
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ def context_from_tracker(tracker: Tracker) -> TurnContext:
         channel=tracker.get_latest_input_channel() or "rest",
         metadata=metadata if isinstance(metadata, dict) else {},
         latest_action=tracker.latest_action_name,
+        language=conversation_language(latest.get("language"), tracker.get_slot("language")),
+        intent_confidence=(latest.get("intent") or {}).get("confidence"),
     )
 
 
@@ -60,6 +63,16 @@ def _run_in_session(turn: Callable[..., Outcome], ctx: TurnContext, *args: Any) 
     with session_scope() as session:
         result = turn(session, ctx, *args)
     return guard_financial_details(ctx, result) if isinstance(result, Outcome) else result
+
+
+def _dialogue_turn(turn: Turn) -> Turn:
+    """`turn`, then what every dialogue turn does after it (bot.services.language_turns)."""
+
+    def run(session: Session, ctx: TurnContext) -> Outcome:
+        return finish_turn(session, ctx, turn(session, ctx))
+
+    run.__name__ = getattr(turn, "__name__", "turn")
+    return run
 
 
 async def run_turn(turn: Callable[..., Outcome], ctx: TurnContext, *args: Any) -> Outcome:
@@ -70,7 +83,10 @@ async def run_turn(turn: Callable[..., Outcome], ctx: TurnContext, *args: Any) -
 def dispatch(outcome: Outcome, dispatcher: CollectingDispatcher) -> list[EventType]:
     for message in outcome.messages:
         dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
-    return [SlotSet(name, value) for name, value in outcome.slots.items()]
+    events: list[EventType] = [SlotSet(name, value) for name, value in outcome.slots.items()]
+    if outcome.followup:
+        events.append(FollowupAction(outcome.followup))
+    return events
 
 
 async def run_action(
@@ -79,7 +95,7 @@ async def run_action(
     """Run one turn; on any failure reply with a holding message and hand off to `on_failure`."""
     ctx = context_from_tracker(tracker)
     try:
-        return dispatch(await run_turn(turn, ctx), dispatcher)
+        return dispatch(await run_turn(_dialogue_turn(turn), ctx), dispatcher)
     except Exception:  # noqa: BLE001 - the resident must always get a reply
         logger.exception("action %s failed for conversation %s", turn.__name__, ctx.conversation_id)
         fallback = on_failure(ctx) if on_failure else None

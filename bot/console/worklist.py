@@ -2,6 +2,8 @@
 
 Priority first (urgent, high, standard), then the SLA deadline, so a breached case sits above
 one that is merely due; cases with no deadline go last. Breach is stated in words, not colour.
+Each row also carries the resident's language (when it is not English) and the interpreter they
+asked for, so staff can book one before the call back.
 """
 
 from __future__ import annotations
@@ -22,9 +24,45 @@ from bot.db.models import (
     Service,
     utcnow,
 )
+from bot.language.names import english_name, normalise_code, own_name
 from bot.services.cases import PRIORITY_ORDER
 
 QUEUE_LIMIT = 500
+ENGLISH = "en"
+
+
+@dataclass(frozen=True)
+class LanguageLabel:
+    """How the console names a case's language: own name, English name, and the HTML lang tag."""
+
+    code: str  # as stored on the case
+    own: str  # "Polski", or the stored code when the language is not one we know
+    english: str | None  # "Polish"
+    tag: str | None  # "pl" for the lang attribute; None when the code is not well formed
+
+    @property
+    def is_english(self) -> bool:
+        return self.tag == ENGLISH
+
+    @property
+    def text(self) -> str:
+        """'Polski (Polish)'; just 'English' when the two names are the same."""
+        if self.english and self.english != self.own:
+            return f"{self.own} ({self.english})"
+        return self.own
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return ((self.english or self.own).casefold(), self.code)
+
+
+def describe_language(code: str | None) -> LanguageLabel | None:
+    """The label for a stored language code; None when no language was recorded."""
+    if not code or not code.strip():
+        return None
+    tag = normalise_code(code)
+    return LanguageLabel(code=code, own=own_name(code) or code, english=english_name(code),
+                         tag=tag)
 
 
 @dataclass(frozen=True)
@@ -33,6 +71,7 @@ class QueueFilters:
     service: str = ""
     category: str = ""
     status: str = ""
+    language: str = ""
     mine: bool = False
 
     @classmethod
@@ -43,13 +82,14 @@ class QueueFilters:
             service=args.get("service", "")[:40],
             category=args.get("category", "")[:40],
             status=status if status in OPEN_CASE_STATUSES else "",
+            language=args.get("language", "").strip()[:8],
             mine=args.get("mine", "") in ("1", "on", "true"),
         )
 
     def as_args(self) -> dict[str, str]:
         values = {
             "council": self.council, "service": self.service, "category": self.category,
-            "status": self.status, "mine": "1" if self.mine else "",
+            "status": self.status, "language": self.language, "mine": "1" if self.mine else "",
         }
         return {key: value for key, value in values.items() if value}
 
@@ -73,6 +113,13 @@ class QueueRow:
     sla_text: str
     first_issue: str
     issue_count: int
+    language: LanguageLabel | None = None
+    interpreter_language: str | None = None
+
+    @property
+    def language_badge(self) -> LanguageLabel | None:
+        """The language to flag in the row: any recorded language other than English."""
+        return self.language if self.language and not self.language.is_english else None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -82,6 +129,9 @@ class QueueRow:
             "created_at": self.created_at.isoformat() + "Z",
             "sla_due_at": self.sla_due_at.isoformat() + "Z" if self.sla_due_at else None,
             "breached": self.breached, "sla": self.sla_text, "issue_count": self.issue_count,
+            "language": self.language.code if self.language else None,
+            "language_name": self.language.text if self.language else None,
+            "interpreter_language": self.interpreter_language,
         }
 
 
@@ -126,6 +176,10 @@ def _priority_rank() -> ColumnElement:
     return sql_case(PRIORITY_ORDER, value=Case.priority, else_=len(PRIORITY_ORDER))
 
 
+def _open() -> tuple[ColumnElement, ...]:
+    return (Case.submitted.is_(True), Case.status != "resolved")
+
+
 def open_cases(
     session: Session, filters: QueueFilters, username: str, now: datetime | None = None
 ) -> list[QueueRow]:
@@ -134,7 +188,7 @@ def open_cases(
         select(Case, Council.short_name, Service.name)
         .outerjoin(Council, Council.id == Case.council_id)
         .outerjoin(Service, Service.id == Case.service_id)
-        .where(Case.submitted.is_(True), Case.status != "resolved")
+        .where(*_open())
         .order_by(_priority_rank(), Case.sla_due_at.is_(None), Case.sla_due_at, Case.id)
         .limit(QUEUE_LIMIT)
     )
@@ -146,6 +200,8 @@ def open_cases(
         query = query.where(Case.category == filters.category)
     if filters.status:
         query = query.where(Case.status == filters.status)
+    if filters.language:
+        query = query.where(Case.language == filters.language)
     if filters.mine:
         query = query.where(Case.assigned_to == username)
     rows = []
@@ -160,6 +216,8 @@ def open_cases(
             channel=case.channel, created_at=case.created_at, sla_due_at=case.sla_due_at,
             breached=breached, sla_text=text,
             first_issue=(issues[0][:140] if issues else ""), issue_count=len(issues),
+            language=describe_language(case.language),
+            interpreter_language=case.interpreter_language or None,
         ))
     return rows
 
@@ -180,9 +238,22 @@ def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
     categories = session.execute(
         select(Case.category).where(Case.submitted.is_(True)).distinct().order_by(Case.category)
     ).scalars()
+    languages = [
+        label for label in (
+            describe_language(code) for code in session.execute(
+                select(Case.language).where(*_open(), Case.language.is_not(None)).distinct()
+            ).scalars()
+        ) if label
+    ]
     return {
         "councils": [(row[0], row[1]) for row in councils],
         "services": [(row[0], row[1]) for row in services],
         "categories": [(value, value.replace("_", " ")) for value in categories],
         "statuses": [(value, value.replace("_", " ")) for value in OPEN_CASE_STATUSES],
+        # English name first here: staff pick from a list sorted by it.
+        "languages": [
+            (label.code, f"{label.english} ({label.own})"
+             if label.english and label.english != label.own else label.own)
+            for label in sorted(languages, key=lambda label: label.sort_key)
+        ],
     }

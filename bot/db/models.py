@@ -120,6 +120,7 @@ class Case(Base):
     safe_to_call = Column(Boolean, nullable=True)
     landline_only = Column(Boolean, nullable=True)
     interpreter_language = Column(String(60), nullable=True)
+    language = Column(String(8), nullable=True, index=True)  # ISO 639-1 the resident writes in
     # workflow
     status = Column(String(30), nullable=False, default="new", index=True)
     submitted = Column(Boolean, nullable=False, default=False)

@@ -12,7 +12,12 @@ from bot.services.advice import (
     money_lost,
 )
 from bot.services.cases import ensure_case, open_case_for
-from bot.services.escalation_turns import _issue_text, note_other_topics, urgent_turn
+from bot.services.escalation_turns import (
+    _issue_text,
+    note_other_topics,
+    safety_check_declined_turn,
+    urgent_turn,
+)
 from bot.services.turn import (
     Outcome,
     TurnContext,
@@ -117,6 +122,8 @@ def affirm_turn(session: Session, ctx: TurnContext) -> Outcome:
 
 def deny_turn(session: Session, ctx: TurnContext) -> Outcome:
     """'No' to an offer: say what was already logged, if anything, and leave it there."""
+    if ctx.slot("pending") == "safety_check":
+        return safety_check_declined_turn(session, ctx)
     if ctx.slot("offer") != "case":
         return Outcome().say("OK. Is there anything else I can help with?")
     case = open_case_for(session, ctx.conversation_id)

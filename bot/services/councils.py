@@ -105,6 +105,15 @@ def council_for_postcode(session: Session, postcode: str) -> str | None:
     return None
 
 
+def our_districts(session: Session) -> set[str]:
+    """Every postcode district one of the configured councils covers."""
+    return {
+        district
+        for districts in session.execute(select(Council.postcode_districts)).scalars()
+        for district in districts or []
+    }
+
+
 def get_council(session: Session, council_id: str) -> CouncilInfo | None:
     council = session.get(Council, council_id)
     return to_info(council) if council else None

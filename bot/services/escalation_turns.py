@@ -9,14 +9,17 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case
+from bot.language import message
 from bot.parsing.contact import extract_contact, is_skip, mask_phone
 from bot.services.cases import EXPECTATION, ensure_case, open_case_for, update_contact
 from bot.services.councils import council_for_postcode, list_councils
+from bot.services.language_turns import is_other_language, record_language
 from bot.services.status import contact_routes
 from bot.services.topics import label, pointer, secondary_topics
 from bot.services.turn import (
     Outcome,
     TurnContext,
+    button,
     council_info,
     redact_for_case,
     resolve_turn_council,
@@ -24,6 +27,7 @@ from bot.services.turn import (
     sms_phone,
 )
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
+from bot.triage.tier import POSSIBLE, urgency_tier
 
 CONTACT_SLOTS = ("contact_reach", "contact_postcode", "contact_time", "contact_name")
 # A reply to a form question with one of these intents is not an answer: let the rules act.
@@ -96,18 +100,64 @@ def _prefill(session: Session, ctx: TurnContext, case: Case) -> None:
         update_contact(session, case, **found)
 
 
+SAFETY_QUESTION = (
+    "Is anyone in danger or at risk right now? If someone is in danger, call 999 now."
+)
+
+
 def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """A clear disclosure: the right emergency route first, then an urgent case at once. A
+    possible one (only the classifier, and not sure): one safety question first."""
+    asked = ctx.slot("pending") == "safety_check"
+    net_fired = ctx.entity("urgent_category") is not None
+    if not asked and not is_other_language(ctx) and (
+        urgency_tier(ctx.text, ctx.intent_confidence, net_fired) == POSSIBLE
+    ):
+        return safety_question()
+    return clear_urgent_turn(session, ctx)
+
+
+def safety_question() -> Outcome:
+    """Ask once; yes or an unclear answer makes it urgent, no offers an ordinary case."""
+    outcome = Outcome(slots={"pending": "safety_check", "offer": "case",
+                             "case_category": "urgent_help", "case_priority": "urgent"})
+    outcome.followup = "action_listen"  # no contact form until we know
+    return outcome.say(SAFETY_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
+
+
+def safety_check_answer_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """An unclear answer to the safety question is treated as yes."""
+    outcome = clear_urgent_turn(session, ctx)
+    outcome.followup = "contact_form"
+    return outcome
+
+
+def safety_check_declined_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """No one in danger: the problem is still real, so offer an ordinary case."""
+    outcome = Outcome(slots={"pending": None, "offer": "case", "case_category": "human_request",
+                             "case_priority": "standard"})
+    return outcome.say(
+        "Thank you. I'm glad no one is in danger. If that changes, call 999. Would you like me "
+        "to pass your problem to a member of staff?",
+        [button("Yes, please", "affirm"), button("No, thanks", "deny")],
+    )
+
+
+def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     """The right emergency route for this situation first, then an urgent case at once."""
     category = _urgent_category(ctx)
     council_id = resolve_turn_council(session, ctx)
     council = council_info(session, council_id)
+    language = ctx.language if is_other_language(ctx) else "en"
     if council is not None:
-        advice = emergency_advice(category, council.out_of_hours_phone, council.short_name)
+        advice = emergency_advice(category, council.out_of_hours_phone, council.short_name,
+                                  language)
     else:
         numbers = "; ".join(
             f"{c.short_name} {c.out_of_hours_phone}" for c in list_councils(session)
         )
-        advice = emergency_advice(category, f"(out-of-hours lines: {numbers})", "your council")
+        advice = emergency_advice(category, f"(out-of-hours lines: {numbers})", "your council",
+                                  language)
     case = ensure_case(
         session,
         ctx.conversation_id,
@@ -125,6 +175,13 @@ def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
         slots={**_case_slots(case), "offer": None, "pending": None, "council": council_id}
     )
     outcome.say(advice)
+    if language != "en":
+        record_language(session, ctx)
+        outcome.localised = True
+        opened = message("urgent_case_opened", language, reference=case.reference)
+        if case.phone or case.email:
+            opened += " " + message("urgent_expectation", language)
+        return outcome.say(f"{opened} {message('interpreter', language)}")
     if case.phone or case.email:
         outcome.say(
             f"I've opened an urgent case ({case.reference}) and alerted council staff. "
@@ -146,6 +203,8 @@ def _urgent_category(ctx: TurnContext) -> UrgentCategory:
 
 def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Open (or reuse) this conversation's case before the contact form asks its questions."""
+    if ctx.slot("pending") == "safety_check" and ctx.slot("case_category") == "urgent_help":
+        return clear_urgent_turn(session, ctx)  # "yes" to "is anyone in danger?"
     category = ctx.slot("case_category") if ctx.slot("offer") == "case" else None
     category = category or ("human_request" if ctx.intent == "human_request" else "human_request")
     priority = ctx.slot("case_priority") if ctx.slot("offer") == "case" else None
@@ -165,6 +224,10 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     _prefill(session, ctx, case)
     outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
     note_other_topics(case, ctx, category, Outcome())  # recorded on the case, no pointers
+    if is_other_language(ctx):
+        record_language(session, ctx)
+        outcome.localised = True
+        return outcome.say(message("interpreter", ctx.language))
     if ctx.intent == "human_request":
         outcome.say(
             "I'll pass this to a member of staff. Phone lines are down, so they will get back "
@@ -175,9 +238,10 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
 
 
 def required_contact_slots(session: Session, ctx: TurnContext) -> list[str]:
-    """Urgent cases ask only for a safe way to reach the resident."""
+    """Urgent cases, and residents who will be called back with an interpreter, are asked only
+    for a safe way to reach them."""
     case = open_case_for(session, ctx.conversation_id)
-    if case is not None and case.priority == "urgent":
+    if case is not None and (case.priority == "urgent" or is_other_language(ctx)):
         return ["contact_reach"]
     return list(CONTACT_SLOTS)
 
@@ -277,7 +341,20 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
     if case.priority == "urgent":
         text += " If anyone is in immediate danger, call 999."
-    return Outcome(slots={**_case_slots(case), "offer": None, "pending": None}).say(text)
+    outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
+    if is_other_language(ctx):
+        record_language(session, ctx)
+        outcome.localised = True
+        outcome.say(message("case_confirmation", ctx.language, reference=case.reference))
+    return outcome.say(text)
+
+
+def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """The contact form's first question, in the resident's language."""
+    outcome = Outcome()
+    outcome.localised = True
+    return outcome.say(message("ask_safe_contact", ctx.language if is_other_language(ctx)
+                               else "en"))
 
 
 def _how_we_will_contact(case: Case) -> str:

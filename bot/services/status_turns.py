@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.services.councils import council_from_text
+from bot.services.councils import council_from_text, our_districts
+from bot.services.language_turns import is_other_language, not_understood
+from bot.services.scope import (
+    other_council,
+    out_of_area_answer,
+    unlisted_service,
+    unlisted_service_answer,
+)
 from bot.services.status import (
     asks_for_overview,
+    contact_routes,
     get_status,
     list_statuses,
     overview_answer,
@@ -40,7 +48,16 @@ def service_status_turn(session: Session, ctx: TurnContext) -> Outcome:
     outcome.slots.update({"council": council_id, "pending": None})
     if service_id:
         outcome.slots["service"] = service_id
+    elsewhere = None if council_id else other_council(ctx.text, our_districts(session))
+    if elsewhere is not None:
+        return outcome.say(out_of_area_answer(elsewhere))
     if not service_id and not overview:
+        council = council_info(session, council_id)
+        unlisted = unlisted_service(ctx.text)
+        if unlisted or ctx.slot("pending") == "service":
+            # never the same menu twice: say plainly what we don't know and where to go
+            routes = contact_routes(council) if council else None
+            return outcome.say(unlisted_service_answer(unlisted or "that", routes))
         outcome.slots["pending"] = "service"
         return outcome.say(SERVICE_QUESTION, service_buttons(session))
     if not council_id:
@@ -66,6 +83,10 @@ def inform_turn(session: Session, ctx: TurnContext) -> Outcome:
     pending = ctx.slot("pending")
     if pending in ("service", "council"):
         return service_status_turn(session, ctx)
+    if pending == "safety_check":
+        from bot.services.escalation_turns import safety_check_answer_turn
+
+        return safety_check_answer_turn(session, ctx)
     if pending == "overview":
         overview_ctx = TurnContext(**{**ctx.__dict__, "text": "what is working"})
         overview_ctx.entities = ctx.entities
@@ -80,6 +101,9 @@ def inform_turn(session: Session, ctx: TurnContext) -> Outcome:
     if resolve_turn_service(ctx, use_slot=False):
         return service_status_turn(session, ctx)
     council_id = resolve_turn_council(session, ctx)
+    elsewhere = None if council_id else other_council(ctx.text, our_districts(session))
+    if elsewhere is not None:
+        return Outcome().say(out_of_area_answer(elsewhere))
     if council_id and (
         ctx.entity("council") or council_from_text(ctx.text) or ctx.entity("postcode")
     ):
@@ -96,6 +120,8 @@ def fallback_turn(session: Session, ctx: TurnContext, route_pending: bool = True
         return inform_turn(session, ctx)
     if resolve_turn_service(ctx, use_slot=False):
         return service_status_turn(session, ctx)
+    if is_other_language(ctx):
+        return not_understood(ctx)
     return Outcome().say(
         "Sorry, I'm not sure I understood. Could you say it another way? Or choose one of "
         "these. If you or someone else is in danger, call 999.",
@@ -119,4 +145,6 @@ def out_of_scope_turn(session: Session, ctx: TurnContext) -> Outcome:
     """A message that names a council service is never brushed off as out of scope."""
     if resolve_turn_service(ctx, use_slot=False):
         return service_status_turn(session, ctx)
+    if is_other_language(ctx):
+        return not_understood(ctx)
     return Outcome().say(OUT_OF_SCOPE)

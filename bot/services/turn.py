@@ -33,6 +33,8 @@ class TurnContext:
     channel: str = "rest"
     metadata: dict[str, Any] = field(default_factory=dict)
     latest_action: str | None = None
+    language: str = "en"  # ISO 639-1 the resident writes in (bot.services.language_turns)
+    intent_confidence: float | None = None
 
     def entity(self, name: str) -> str | None:
         values = self.entities.get(name) or []
@@ -52,6 +54,8 @@ class Message:
 class Outcome:
     messages: list[Message] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
+    localised: bool = False  # the turn already answered in the resident's language
+    followup: str | None = None  # an action to run next instead of predicting one
 
     def say(self, text: str, buttons: list[dict[str, str]] | None = None) -> Outcome:
         self.messages.append(Message(text, buttons or []))
@@ -60,6 +64,8 @@ class Outcome:
     def extend(self, other: Outcome) -> Outcome:
         self.messages.extend(other.messages)
         self.slots.update(other.slots)
+        self.localised = self.localised or other.localised
+        self.followup = other.followup or self.followup
         return self
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 from collections import Counter, defaultdict
@@ -34,7 +35,9 @@ def load_set(path: Path) -> list[dict[str, Any]]:
 
 
 def verdicts(parse: dict[str, Any]) -> dict[str, Any]:
-    """classifier / net / combined intents and the first service entity of one parse."""
+    """classifier / net / combined intents, the urgency tier and the first service entity."""
+    from bot.triage.tier import urgency_tier
+
     combined = (parse.get("intent") or {}).get("name")
     net = parse.get("safety_net")
     if net:
@@ -42,9 +45,12 @@ def verdicts(parse: dict[str, Any]) -> dict[str, Any]:
     else:
         classifier = combined
     services = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "service"]
+    confidence = (parse.get("intent") or {}).get("confidence")
+    tier = (urgency_tier(parse.get("text") or "", confidence, bool(net))
+            if combined == URGENT else None)
     return {"combined": combined, "classifier": classifier, "net": bool(net),
-            "service": services[0] if services else None,
-            "confidence": (parse.get("intent") or {}).get("confidence")}
+            "service": services[0] if services else None, "confidence": confidence,
+            "tier": tier}
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float, dict[str, dict[str, float]]]:
@@ -91,6 +97,13 @@ def score(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[s
         report[f"possible_to_urgent_{source}"] = _rate(
             sum(urgent(p) for _, p in possible), len(possible))
         report[f"false_urgent_{source}"] = _rate(sum(urgent(p) for _, p in benign), len(benign))
+    # Two tiers: "at once" is an urgent case straight away; a possible one is asked first.
+    report["urgent_at_once"] = _rate(sum(p["tier"] == "clear" for _, p in clear), len(clear))
+    report["urgent_after_question"] = _rate(sum(p["tier"] is not None for _, p in clear),
+                                            len(clear))
+    report["false_urgent_case"] = _rate(sum(p["tier"] == "clear" for _, p in benign), len(benign))
+    report["benign_asked_safety_question"] = _rate(
+        sum(p["tier"] == "possible" for _, p in benign), len(benign))
     missed = [r["text"] for r, p in clear if p["combined"] != URGENT]
     false_alarms = [r["text"] for r, p in benign if p["combined"] == URGENT]
     report["urgent_missed"] = missed
@@ -144,6 +157,10 @@ def print_report(name: str, report: dict[str, Any]) -> None:
         print(f"  {source:<10} {_fmt(report[f'urgent_recall_{source}']):>13}"
               f"  {_fmt(report[f'possible_to_urgent_{source}']):>16}"
               f"  {_fmt(report[f'false_urgent_{source}']):>12}")
+    print(f"two tiers: clear urgent at once {_fmt(report['urgent_at_once'])}, after the safety "
+          f"question {_fmt(report['urgent_after_question'])}; benign: urgent case "
+          f"{_fmt(report['false_urgent_case'])}, asked the question "
+          f"{_fmt(report['benign_asked_safety_question'])}")
     print("per intent (recall / precision / support):")
     for intent, values in report["per_intent"].items():
         confused = report["confusion"].get(intent, {})
@@ -163,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="folder for the JSON reports")
     args = parser.parse_args(argv)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    logging.getLogger().setLevel(logging.WARNING)
     from bot.rasa_patches import install
 
     install()

@@ -28,7 +28,7 @@ from bot.console import audit
 from bot.console.casework import CaseDesk, CaseNotFound, Notice, find_case, live_with
 from bot.console.rasa_api import RasaClient, RasaUnavailable
 from bot.console.transcript import Transcript, from_tracker
-from bot.console.worklist import sla_state
+from bot.console.worklist import describe_language, sla_state
 from bot.db.engine import session_scope
 from bot.db.models import CASE_STATUSES, Council, Service, utcnow
 
@@ -68,6 +68,7 @@ def _case_context(reference: str, action: str, once: bool = False) -> dict[str, 
             "council_name": council.short_name if council else "Council not known",
             "service_name": service.name if service else "",
             "live_with": live_with(case),
+            "language": describe_language(case.language),
             "breached": breached,
             "sla_text": sla_text,
         }

@@ -15,6 +15,7 @@ from bot.console.worklist import (
     QueueFilters,
     QueueRow,
     count_rows,
+    describe_language,
     filter_choices,
     open_cases,
 )
@@ -30,6 +31,10 @@ def _load(
     with session_scope(current_app.config["DATABASE_URL"]) as session:
         rows = open_cases(session, filters, current_user.username)
         choices = filter_choices(session)
+    if filters.language and filters.language not in dict(choices["languages"]):
+        # A link to a language no open case has any more: keep it selected, not silently "All".
+        label = describe_language(filters.language)
+        choices["languages"].append((filters.language, label.text if label else filters.language))
     return rows, count_rows(rows), choices
 
 

@@ -1,0 +1,72 @@
+"""Names of the languages residents write in: each language's own name and its English name.
+
+Staff read the English name to book an interpreter; the resident's own name ("Polski") is what
+they would recognise. The translation file's `name` (bot.language.language_name) wins for the
+own name; the table below covers a language whose file is not written yet. A code outside the
+table, or not shaped like an ISO 639-1 code, is shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.language.messages import language_name
+
+ENGLISH_NAMES: dict[str, str] = {
+    "en": "English",
+    "ar": "Arabic",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "pl": "Polish",
+    "fr": "French",
+    "it": "Italian",
+    "bn": "Bengali",
+    "so": "Somali",
+    "fa": "Persian (Farsi)",
+    "ro": "Romanian",
+    "tr": "Turkish",
+    "ti": "Tigrinya",
+}
+
+OWN_NAMES: dict[str, str] = {
+    "en": "English",
+    "ar": "العربية",
+    "es": "Español",
+    "pt": "Português",
+    "pl": "Polski",
+    "fr": "Français",
+    "it": "Italiano",
+    "bn": "বাংলা",
+    "so": "Soomaali",
+    "fa": "فارسی",
+    "ro": "Română",
+    "tr": "Türkçe",
+    "ti": "ትግርኛ",
+}
+
+_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def normalise_code(code: str | None) -> str | None:
+    """'PL', ' pl ', 'pl-PL' -> 'pl'; None for empty or anything not shaped like a code."""
+    if not code:
+        return None
+    base = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    return base if _CODE.fullmatch(base) else None
+
+
+def english_name(code: str | None) -> str | None:
+    """'Polish' for 'pl'; None when the language is not one we know."""
+    base = normalise_code(code)
+    return ENGLISH_NAMES.get(base) if base else None
+
+
+def own_name(code: str | None) -> str | None:
+    """'Polski' for 'pl': the translation file's name, else the table's; None if unknown."""
+    base = normalise_code(code)
+    if base is None:
+        return None
+    named = language_name(base)  # only ever called with a checked code (it names a file)
+    if named and named != base:
+        return named
+    return OWN_NAMES.get(base)
