@@ -33,18 +33,34 @@ this net complements the trained classifier rather than replacing it; see the be
 Layout: ``categories`` (kinds of situation), ``normaliser`` (SMS spellings and typos),
 ``patterns`` (the pattern language), ``context_rules`` (context labels and vetoes),
 ``rules`` (the risk rule tables a safeguarding lead reviews), ``engine`` (the matcher),
-``advice`` (first replies).
+``advice`` (first replies), ``lexicon`` (per-language phrase lists in ``lexicons/``, the second
+net for messages not written in English; ``detect_risk_in_lexicons``).
 """
 
+from bot.triage import engine, lexicon
 from bot.triage.advice import emergency_advice
 from bot.triage.categories import PRIORITY, RiskMatch, UrgentCategory
-from bot.triage.engine import detect_risk, warm_up
+from bot.triage.lexicon import detect_risk_in_lexicons
+
+
+def detect_risk(text: str) -> RiskMatch | None:
+    """The most serious urgent situation the message discloses, in English (the rules) or in
+    one of the lexicons' languages; None when nothing urgent is seen."""
+    return engine.detect_risk(text) or detect_risk_in_lexicons(text)
+
+
+def warm_up() -> None:
+    """Build the English matcher and load the lexicons now, not on a resident's message."""
+    engine.warm_up()
+    lexicon.warm_up()
+
 
 __all__ = [
     "PRIORITY",
     "RiskMatch",
     "UrgentCategory",
     "detect_risk",
+    "detect_risk_in_lexicons",
     "emergency_advice",
     "warm_up",
 ]
