@@ -22,11 +22,12 @@ export ACTION_SERVER_URL ?= http://localhost:5055/webhook
 export CONSOLE_URL ?= http://localhost:8000
 export RASA_URL ?= http://localhost:5005
 
-.PHONY: help install run test lint validate train unit core-test nlu-eval bench browser-deps clean lock
+.PHONY: help install run test lint validate train unit pytest-all core-test nlu-eval bench browser-deps clean lock
 
 help:
 	@echo "make run    - install, migrate, seed, train if needed, start everything"
 	@echo "make test   - lint, unit + integration tests, data validation, story and NLU tests"
+	@echo "make unit   - the fast tests only (no servers, no browser)"
 	@echo "make bench  - benchmarks (NLU, latency, throughput, memory, redaction, triage)"
 
 # --- install -----------------------------------------------------------------------------
@@ -78,16 +79,24 @@ validate: $(VENV)/.installed
 	@tail -1 results-nlu-data-check.txt
 	$(RASA) data validate --fail-on-warnings --quiet
 
-unit: install browser-deps $(MODEL)
+# Fast feedback: no servers, no browser (about a minute once the model is trained).
+unit: install $(MODEL)
+	$(PY) -m pytest -q -p no:cacheprovider -m "not integration and not browser and not scaled" tests
+
+# Everything CI runs: unit, integration with real servers, browser tests.
+pytest-all: install browser-deps $(MODEL)
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 core-test: $(MODEL)
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core --quiet
 
-nlu-eval: $(VENV)/.installed
-	$(PY) -m devtools.bench.nlu_eval --out results/nlu-eval
+# Route accuracy, urgency and service entities on the independent evaluation sets (tests/eval,
+# never trained on), failing below the floors in devtools/bench/route_eval.py.
+nlu-eval: $(MODEL)
+	$(PY) -m devtools.bench.route_eval --model $(MODEL) --gate --out results/route-eval \
+		--set tests/eval/independent_en.jsonl --set tests/eval/multilingual.jsonl
 
-test: install lint validate $(MODEL) unit core-test nlu-eval
+test: install lint validate $(MODEL) pytest-all core-test nlu-eval
 	@echo "make test: all checks passed"
 
 bench: install var/.db-ready $(MODEL)

@@ -27,6 +27,31 @@ from pathlib import Path
 from typing import Any
 
 URGENT = "urgent_help"
+# Regression floors for CI (--gate), a little under what the current model measures: a change
+# that falls below one fails `make test`. (name, "min" or "max", value)
+GATES: dict[str, list[tuple[str, str, float]]] = {
+    "independent_en": [
+        ("route_accuracy", "min", 0.85),
+        ("urgent_after_question", "min", 0.95),
+        ("false_urgent_case", "max", 0.02),
+        ("service_entity_accuracy", "min", 0.75),
+    ],
+    "multilingual": [
+        ("route_accuracy", "min", 0.85),
+        ("urgent_after_question", "min", 0.95),
+        ("false_urgent_case", "max", 0.08),
+    ],
+}
+
+
+def gate_failures(name: str, report: dict[str, Any]) -> list[str]:
+    failures = []
+    for metric, kind, bound in GATES.get(name, []):
+        value = report.get(metric)
+        if value is None or (value < bound if kind == "min" else value > bound):
+            failures.append(f"{name}: {metric} {value} is {'below' if kind == 'min' else 'above'}"
+                            f" {bound}")
+    return failures
 
 
 def load_set(path: Path) -> list[dict[str, Any]]:
@@ -178,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=Path("models/council.tar.gz"))
     parser.add_argument("--set", dest="sets", type=Path, action="append", required=True)
     parser.add_argument("--out", type=Path, default=None, help="folder for the JSON reports")
+    parser.add_argument("--gate", action="store_true", help="exit 1 below the GATES floors")
     args = parser.parse_args(argv)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     import structlog
@@ -187,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.rasa_patches import install
 
     install()
+    failures: list[str] = []
     for path in args.sets:
         rows = load_set(path)
         parses = asyncio.run(parse_all(args.model, [row["text"] for row in rows]))
@@ -195,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             (args.out / f"{path.stem}.json").write_text(json.dumps(report, indent=1))
+        failures += gate_failures(path.stem, report)
+    if args.gate and failures:
+        print("\n".join(["", "route evaluation below its floors:", *failures]))
+        return 1
     return 0
 
 
