@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -18,13 +17,14 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from bot.config import get_settings
 from bot.db.engine import session_scope
 from bot.services.language_turns import conversation_language, finish_turn
 from bot.services.turn import Outcome, TurnContext, guard_financial_details
 
 logger = logging.getLogger(__name__)
-_EXECUTOR = ThreadPoolExecutor(
-    max_workers=int(os.environ.get("ACTION_DB_THREADS", "8")), thread_name_prefix="action-db"
+_EXECUTOR = ThreadPoolExecutor(  # ACTION_DB_THREADS, read as the action server starts
+    max_workers=get_settings().action_db_threads, thread_name_prefix="action-db"
 )
 
 HOLDING_REPLY = (

@@ -1,22 +1,44 @@
 """Every setting the project reads, from environment variables, with its documented default.
 
-One place so the README table, `make run` and the tests agree on names. Defaults are the
-embedded single-machine set-up: SQLite files under `var/`, everything on loopback.
+One place so the README table, `make run` and the tests agree on names: no other module under
+bot/ or actions/ reads os.environ (tests/test_config.py checks). Defaults are the embedded
+single-machine set-up: SQLite files under `var/`, everything on loopback. Each `Settings`
+field names its variable in its metadata (`env`); the README's configuration table lists them.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", PROJECT_ROOT / "var"))
 
 
 def _env(name: str, default: str) -> str:
+    """The variable's value; unset or empty means the default."""
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+# Read once, at import: the SQLite defaults and the generated secrets live here, and every
+# process of one run must agree on it. Tests patch this name.
+VAR_DIR = Path(_env("VAR_DIR", str(PROJECT_ROOT / "var")))
+
+CONVERSATION_ID_KEY_FILE = "conversation_id_key"
+MISSING_CONVERSATION_ID_KEY = (
+    "CONVERSATION_ID_KEY is not set, but real Twilio credentials are (TWILIO_AUTH_TOKEN with "
+    "no TWILIO_API_BASE): the SMS channel will not start without it. Set CONVERSATION_ID_KEY "
+    "to a long random secret, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`, "
+    "the same on every Rasa process and kept across restarts and Twilio token rotations: "
+    "it keys each SMS resident's pseudonymous conversation id."
+)
+
+
+class ConfigurationError(RuntimeError):
+    """A setting this deployment needs is missing or unusable."""
 
 
 def _local_secret(name: str) -> str:
@@ -28,28 +50,99 @@ def _local_secret(name: str) -> str:
         return ""
 
 
+def generated_secret(name: str) -> str:
+    """var/<name>, created (0600) with a fresh random value the first time; race-safe.
+
+    The value is written to a private temporary file and linked into place, so a concurrent
+    process sees either no file or the whole secret, and the first one to link wins.
+    """
+    existing = _local_secret(name)
+    if existing:
+        return existing
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / name
+    temp = VAR_DIR / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process generated it first: use theirs
+    finally:
+        temp.unlink(missing_ok=True)
+    value = _local_secret(name)
+    if not value:
+        raise ConfigurationError(f"{path} is empty: delete it to have a new one generated")
+    return value
+
+
 def _sqlite_url(filename: str) -> str:
     return f"sqlite:///{VAR_DIR / filename}"
 
 
+def _var(name: str) -> Any:
+    """A Settings field read from environment variable `name`."""
+    return field(metadata={"env": name})
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Snapshot of the environment; call `get_settings()` again after changing os.environ."""
+    """Snapshot of the environment; call `get_settings()` again after changing os.environ.
 
-    database_url: str
-    tracker_db_url: str
-    rasa_url: str
-    rasa_auth_token: str
-    action_server_url: str
-    default_council: str
-    twilio_account_sid: str
-    twilio_auth_token: str
-    twilio_from_number: str
-    twilio_api_base: str
-    public_base_url: str
-    console_url: str
-    console_secret_key: str
-    http_timeout: float
+    Defaults are documented beside each field and in the README's configuration table.
+    """
+
+    # -- shared ---------------------------------------------------------------------------
+    var_dir: Path = _var("VAR_DIR")  # var/ of the checkout; read once at import
+    database_url: str = _var("DATABASE_URL")  # sqlite:///var/app.db
+    tracker_db_url: str = _var("TRACKER_DB_URL")  # sqlite:///var/tracker.db
+    rasa_url: str = _var("RASA_URL")  # http://localhost:5005
+    rasa_auth_token: str = _var("RASA_AUTH_TOKEN")  # else var/rasa_token, else empty
+    action_server_url: str = _var("ACTION_SERVER_URL")  # http://127.0.0.1:5055/webhook
+    default_council: str = _var("DEFAULT_COUNCIL")  # empty
+    http_timeout: float = _var("HTTP_TIMEOUT")  # 10 (seconds)
+    case_spool_dir: Path = _var("CASE_SPOOL_DIR")  # var/pending_cases
+    # -- SMS (Twilio) -----------------------------------------------------------------------
+    twilio_account_sid: str = _var("TWILIO_ACCOUNT_SID")  # a fake test SID
+    twilio_auth_token: str = _var("TWILIO_AUTH_TOKEN")  # else var/twilio_token (local fake)
+    twilio_from_number: str = _var("TWILIO_FROM_NUMBER")  # +447700900000
+    twilio_api_base: str = _var("TWILIO_API_BASE")  # empty = real Twilio
+    public_base_url: str = _var("PUBLIC_BASE_URL")  # http://localhost:5005
+    conversation_id_key: str = _var("CONVERSATION_ID_KEY")  # empty; see conversation_id_key()
+    sms_worker_stale_seconds: float = _var("SMS_WORKER_STALE_SECONDS")  # 45
+    sms_outbox_poll_seconds: float = _var("SMS_OUTBOX_POLL_SECONDS")  # 2
+    sms_outbox_give_up_hours: float = _var("SMS_OUTBOX_GIVE_UP_HOURS")  # 24
+    # -- Rasa server and action server ------------------------------------------------------
+    turn_concurrency: int = _var("TURN_CONCURRENCY")  # 6 (at least 1)
+    chat_allowed_origins: tuple[str, ...] = _var("CHAT_ALLOWED_ORIGINS")  # none (comma list)
+    tracker_db_wait_seconds: float = _var("TRACKER_DB_WAIT_SECONDS")  # 20
+    tracker_db_threads: int = _var("TRACKER_DB_THREADS")  # 4 (at least 1)
+    action_db_threads: int = _var("ACTION_DB_THREADS")  # 8 (at least 1)
+    # -- staff console ----------------------------------------------------------------------
+    console_url: str = _var("CONSOLE_URL")  # http://localhost:8000
+    console_secret_key: str = _var("CONSOLE_SECRET_KEY")  # empty: console generates one
+    console_host: str = _var("CONSOLE_HOST")  # 127.0.0.1
+    console_port: int = _var("CONSOLE_PORT")  # 8000
+    console_insecure_cookies: bool = _var("CONSOLE_INSECURE_COOKIES")  # False ("1" = True)
+    console_trust_proxy: bool = _var("CONSOLE_TRUST_PROXY")  # False ("1" = True)
+    chat_socket_url: str = _var("CHAT_SOCKET_URL")  # RASA_URL
+    node_modules_dir: Path = _var("NODE_MODULES_DIR")  # node_modules of the checkout
+
+    @property
+    def twilio_is_local(self) -> bool:
+        """True unless real Twilio credentials are configured.
+
+        Real means a TWILIO_AUTH_TOKEN with TWILIO_API_BASE empty. Without a token the SMS
+        channel refuses every webhook; with TWILIO_API_BASE set the API is the local fake
+        (`make run`, the tests) — the rule devtools/run.py uses to start the fake.
+        """
+        return not self.twilio_auth_token or bool(self.twilio_api_base)
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
 
 
 def get_settings() -> Settings:
@@ -61,19 +154,63 @@ def get_settings() -> Settings:
         twilio_token = _local_secret("twilio_token")
         if twilio_token and not twilio_base:
             twilio_base = "http://127.0.0.1:8025"
+    rasa_url = _env("RASA_URL", "http://localhost:5005")
     return Settings(
+        var_dir=VAR_DIR,
         database_url=_env("DATABASE_URL", _sqlite_url("app.db")),
         tracker_db_url=_env("TRACKER_DB_URL", _sqlite_url("tracker.db")),
-        rasa_url=_env("RASA_URL", "http://localhost:5005"),
+        rasa_url=rasa_url,
         rasa_auth_token=_env("RASA_AUTH_TOKEN", "") or _local_secret("rasa_token"),
         action_server_url=_env("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook"),
         default_council=_env("DEFAULT_COUNCIL", ""),
+        http_timeout=float(_env("HTTP_TIMEOUT", "10")),
+        case_spool_dir=Path(_env("CASE_SPOOL_DIR", str(VAR_DIR / "pending_cases"))),
         twilio_account_sid=_env("TWILIO_ACCOUNT_SID", "ACfake00000000000000000000000000000"),
         twilio_auth_token=twilio_token,
         twilio_from_number=_env("TWILIO_FROM_NUMBER", "+447700900000"),
         twilio_api_base=twilio_base,
         public_base_url=_env("PUBLIC_BASE_URL", "http://localhost:5005"),
+        conversation_id_key=_env("CONVERSATION_ID_KEY", ""),
+        sms_worker_stale_seconds=float(_env("SMS_WORKER_STALE_SECONDS", "45")),
+        sms_outbox_poll_seconds=float(_env("SMS_OUTBOX_POLL_SECONDS", "2")),
+        sms_outbox_give_up_hours=float(_env("SMS_OUTBOX_GIVE_UP_HOURS", "24")),
+        turn_concurrency=max(1, int(_env("TURN_CONCURRENCY", "6"))),
+        chat_allowed_origins=_origins(_env("CHAT_ALLOWED_ORIGINS", "")),
+        tracker_db_wait_seconds=float(_env("TRACKER_DB_WAIT_SECONDS", "20")),
+        tracker_db_threads=max(1, int(_env("TRACKER_DB_THREADS", "4"))),
+        action_db_threads=max(1, int(_env("ACTION_DB_THREADS", "8"))),
         console_url=_env("CONSOLE_URL", "http://localhost:8000"),
         console_secret_key=_env("CONSOLE_SECRET_KEY", ""),
-        http_timeout=float(_env("HTTP_TIMEOUT", "10")),
+        console_host=_env("CONSOLE_HOST", "127.0.0.1"),
+        console_port=int(_env("CONSOLE_PORT", "8000")),
+        console_insecure_cookies=_env("CONSOLE_INSECURE_COOKIES", "0") == "1",
+        console_trust_proxy=_env("CONSOLE_TRUST_PROXY", "0") == "1",
+        chat_socket_url=_env("CHAT_SOCKET_URL", rasa_url),
+        node_modules_dir=Path(_env("NODE_MODULES_DIR", str(PROJECT_ROOT / "node_modules"))),
     )
+
+
+def check_conversation_id_key(settings: Settings | None = None) -> None:
+    """Raise ConfigurationError when real Twilio is configured without CONVERSATION_ID_KEY.
+
+    The SMS channel calls this as it starts, so a production server refuses to start rather
+    than key residents' pseudonyms with something that changes.
+    """
+    settings = settings or get_settings()
+    if not settings.conversation_id_key and not settings.twilio_is_local:
+        raise ConfigurationError(MISSING_CONVERSATION_ID_KEY)
+
+
+def conversation_id_key(settings: Settings | None = None) -> str:
+    """The HMAC key of SMS conversation ids (pseudonyms of phone numbers).
+
+    CONVERSATION_ID_KEY if set. Otherwise, in local development (no real Twilio credentials,
+    see `Settings.twilio_is_local`), a key generated once into var/conversation_id_key, as
+    `make run` does. With real Twilio credentials and no key: ConfigurationError. Never the
+    Twilio auth token: rotating that would re-key every resident's conversation.
+    """
+    settings = settings or get_settings()
+    if settings.conversation_id_key:
+        return settings.conversation_id_key
+    check_conversation_id_key(settings)
+    return generated_secret(CONVERSATION_ID_KEY_FILE)

@@ -1,8 +1,9 @@
 """`make run`: fill in the embedded defaults, generate local secrets, start every process.
 
-Secrets that are not configured (Rasa API token, local Twilio token, console key) are
-generated once into var/ and reused, so a newcomer needs no set-up. Environment variables
-always win. The processes run under honcho (Procfile); Ctrl-C stops them all.
+Secrets that are not configured (Rasa API token, console key; with the local fake Twilio, its
+token and the SMS conversation-id key) are generated once into var/ and reused, so a newcomer
+needs no set-up. Environment variables always win. The processes run under honcho (Procfile);
+Ctrl-C stops them all.
 """
 
 from __future__ import annotations
@@ -50,8 +51,10 @@ def run_environment(environ: dict[str, str] | None = None) -> tuple[dict[str, st
         env.setdefault("TWILIO_AUTH_TOKEN", local_secret("twilio_token"))
         env.setdefault("TWILIO_API_BASE", f"http://127.0.0.1:{FAKE_TWILIO_PORT}")
         processes.append("twilio")
-    if not env.get("CONVERSATION_ID_KEY"):
-        env["CONVERSATION_ID_KEY"] = local_secret("conversation_id_key")
+        # Local development only: with real Twilio credentials CONVERSATION_ID_KEY must be
+        # configured (bot.config refuses to start the SMS channel without it).
+        if not env.get("CONVERSATION_ID_KEY"):
+            env["CONVERSATION_ID_KEY"] = local_secret("conversation_id_key")
     return env, processes
 
 

@@ -22,6 +22,7 @@ def test_defaults_generate_secrets_once_and_use_the_fake_twilio(var_dir: Path) -
     assert env["RASA_AUTH_TOKEN"] == again["RASA_AUTH_TOKEN"] == token
     assert (var_dir / "rasa_token").stat().st_mode & 0o077 == 0
     assert env["TWILIO_API_BASE"] == "http://127.0.0.1:8025" and "twilio" in processes
+    assert env["CONVERSATION_ID_KEY"] == (var_dir / "conversation_id_key").read_text()
     assert env["DATABASE_URL"].startswith("sqlite:///")
     assert set(processes) >= {"rasa", "actions", "console", "ready"}
 
@@ -33,4 +34,6 @@ def test_configured_values_win(var_dir: Path) -> None:
     })
     assert env["RASA_AUTH_TOKEN"] == "mine" and env["DATABASE_URL"] == "postgresql://db/app"
     assert "twilio" not in processes and "TWILIO_API_BASE" not in env
+    # Real Twilio: the key must be configured, never generated (bot.config refuses without it).
+    assert "CONVERSATION_ID_KEY" not in env
     assert not (var_dir / "rasa_token").exists()

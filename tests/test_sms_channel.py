@@ -56,6 +56,7 @@ from bot.services.cases import ensure_case
 from devtools.fake_twilio import FakeTwilioServer, start_fake_twilio
 
 TOKEN = "test-auth-token-0123456789abcdef"
+CONVERSATION_KEY = "test-conversation-id-key-0123456789"  # not the auth token: never keyed by it
 ACCOUNT_SID = "AC" + "1" * 32
 PUBLIC_BASE = "https://sms.example.gov.uk"
 WEBHOOK = "/webhooks/twilio_sms/webhook"
@@ -223,7 +224,7 @@ def sms(
     monkeypatch.setenv("PUBLIC_BASE_URL", PUBLIC_BASE)
     monkeypatch.setenv("HTTP_TIMEOUT", "3")
     monkeypatch.setenv("RASA_URL", sanic_server.base_url)
-    monkeypatch.delenv("CONVERSATION_ID_KEY", raising=False)
+    monkeypatch.setenv("CONVERSATION_ID_KEY", CONVERSATION_KEY)
     monkeypatch.delenv("DEFAULT_COUNCIL", raising=False)
     sanic_server.agent.received.clear()
     # Twilio calls the public URL; the fake delivers to the local server, as a proxy would.
@@ -245,7 +246,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
 
 
 def conversation_of(phone: str) -> str:
-    return sms_store.pseudonym(phone, TOKEN)
+    return sms_store.pseudonym(phone, CONVERSATION_KEY)
 
 
 # --- a valid message --------------------------------------------------------------------------

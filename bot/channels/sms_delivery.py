@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -17,6 +16,7 @@ from typing import TypeVar
 from bot.channels import sms_outbox, sms_store
 from bot.channels.sms_render import gsm7_segments
 from bot.channels.twilio_api import SendResult, TwilioSender
+from bot.config import get_settings
 from bot.db.models import utcnow
 from bot.threads import run_sync
 
@@ -24,8 +24,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-POLL_SECONDS = float(os.environ.get("SMS_OUTBOX_POLL_SECONDS", "2"))
-GIVE_UP_AFTER = timedelta(hours=float(os.environ.get("SMS_OUTBOX_GIVE_UP_HOURS", "24")))
 PARALLEL_CONVERSATIONS = 8
 
 
@@ -70,7 +68,8 @@ class OutboxDelivery:
         else:
             result = await sender.send(phone, part.body)
         if result.deferred:
-            if utcnow() - part.created_at > GIVE_UP_AFTER:
+            give_up_after = timedelta(hours=get_settings().sms_outbox_give_up_hours)
+            if utcnow() - part.created_at > give_up_after:
                 await run_sync(sms_outbox.refuse, part.id, sms_outbox.EXPIRED, result.error_code
                                or "expired")
                 await self._record(phone, part.body, SendResult(None, "failed", "expired"))
@@ -116,13 +115,15 @@ class OutboxDelivery:
 
 
 async def drain_forever(
-    make_delivery: Callable[[], OutboxDelivery], interval: float = POLL_SECONDS
+    make_delivery: Callable[[], OutboxDelivery], interval: float | None = None
 ) -> None:
     """The background loop: survives any error (the database restarting, say) and goes on.
 
     The delivery is made anew each pass so a changed configuration (a rotated Twilio token)
-    takes effect without a restart.
+    takes effect without a restart. `interval` defaults to SMS_OUTBOX_POLL_SECONDS.
     """
+    if interval is None:
+        interval = get_settings().sms_outbox_poll_seconds
     while True:
         try:
             tried = await make_delivery().drain_once()

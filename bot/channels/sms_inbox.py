@@ -22,6 +22,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.config import get_settings
 from bot.db.engine import session_scope
 from bot.db.models import SmsInboxItem, SmsMessage, SmsWorker, utcnow
 
@@ -29,7 +30,6 @@ QUEUED = "queued"
 RUNNING = "running"
 DONE = "done"
 INTERRUPTED = "interrupted"
-STALE_AFTER = timedelta(seconds=float(os.environ.get("SMS_WORKER_STALE_SECONDS", "45")))
 
 
 def new_owner() -> str:
@@ -101,7 +101,8 @@ def adopt_orphans(owner: str) -> tuple[list[QueuedText], list[str]]:
     Returns (texts to run now, in arrival order; conversations whose running turn was cut
     off). Each row is moved by a guarded UPDATE, so two adopters never both take it.
     """
-    cutoff = utcnow() - STALE_AFTER
+    stale_after = timedelta(seconds=get_settings().sms_worker_stale_seconds)
+    cutoff = utcnow() - stale_after
     with session_scope() as session:
         alive = set(session.execute(
             select(SmsWorker.owner).where(SmsWorker.heartbeat_at >= cutoff)
@@ -134,6 +135,6 @@ def adopt_orphans(owner: str) -> tuple[list[QueuedText], list[str]]:
             elif row.conversation_id not in interrupted:
                 interrupted.append(row.conversation_id)
         session.execute(
-            SmsWorker.__table__.delete().where(SmsWorker.heartbeat_at < cutoff - STALE_AFTER)
+            SmsWorker.__table__.delete().where(SmsWorker.heartbeat_at < cutoff - stale_after)
         )
     return adopted, interrupted

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 from collections.abc import Sequence
 
@@ -20,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.channels import sms_inbox
 from bot.channels.sms_render import help_text
-from bot.config import get_settings
+from bot.config import conversation_id_key, get_settings
 from bot.db.engine import get_engine, session_scope
 from bot.db.models import (
     OPEN_CASE_STATUSES,
@@ -50,8 +49,11 @@ def normalise_sender(raw: str) -> str | None:
 
 
 def conversation_key() -> str:
-    """CONVERSATION_ID_KEY if set (survives a Twilio token rotation), else TWILIO_AUTH_TOKEN."""
-    return os.environ.get("CONVERSATION_ID_KEY") or get_settings().twilio_auth_token
+    """CONVERSATION_ID_KEY, or in local development a key generated into var/ (bot.config).
+
+    Never the Twilio auth token, so rotating that token keeps every resident's conversation.
+    """
+    return conversation_id_key()
 
 
 def pseudonym(phone: str, key: str) -> str:

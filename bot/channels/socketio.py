@@ -12,7 +12,6 @@ The channel keeps the name "socketio", so `output_channel=latest` still finds it
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -28,12 +27,12 @@ logger = logging.getLogger(__name__)
 
 
 def allowed_origins() -> set[str]:
-    console = get_settings().console_url.rstrip("/")
+    settings = get_settings()
+    console = settings.console_url.rstrip("/")
     origins = {console,
                console.replace("://localhost", "://127.0.0.1"),
                console.replace("://127.0.0.1", "://localhost")}
-    extra = os.environ.get("CHAT_ALLOWED_ORIGINS", "")
-    origins.update(o.strip().rstrip("/") for o in extra.split(",") if o.strip())
+    origins.update(settings.chat_allowed_origins)
     return origins
 
 

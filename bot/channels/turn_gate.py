@@ -11,21 +11,22 @@ reached 14 s at p99. Gating REST, socket.io and SMS together keeps the loop shor
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-TURN_CONCURRENCY = int(os.environ.get("TURN_CONCURRENCY", "6"))
+from bot.config import get_settings
 
 _gates: dict[int, asyncio.Semaphore] = {}
 
 
 def turn_gate() -> asyncio.Semaphore:
-    """The running loop's gate (tests run several servers, each on its own loop)."""
+    """The running loop's gate, TURN_CONCURRENCY wide (tests run several servers, each on its
+    own loop)."""
     loop = asyncio.get_running_loop()
     gate = _gates.get(id(loop))
     if gate is None:
-        gate = _gates[id(loop)] = asyncio.Semaphore(max(1, TURN_CONCURRENCY))
+        gate = _gates[id(loop)] = asyncio.Semaphore(
+            max(1, get_settings().turn_concurrency))
     return gate
 
 

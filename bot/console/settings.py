@@ -1,7 +1,8 @@
-"""Console-only settings (host, port, cookies, paths), layered on the shared `bot.config`.
+"""The console's view of the settings: what the web app needs, from `bot.config`.
 
-Kept here rather than in `bot.config` because only the web app reads them; the shared values
-(database, Rasa URL and token, timeouts) still come from `bot.config.get_settings()`.
+Every value, console-only ones (host, port, cookies, paths) included, is read from the
+environment by `bot.config.get_settings()`; this module shapes it for the app and generates the
+session key when none is configured.
 """
 
 from __future__ import annotations
@@ -11,12 +12,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT, VAR_DIR, get_settings
-
-
-def _env(name: str, default: str) -> str:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
+from bot.config import VAR_DIR, get_settings
 
 
 @dataclass(frozen=True)
@@ -63,14 +59,14 @@ def get_console_settings() -> ConsoleSettings:
         rasa_auth_token=shared.rasa_auth_token,
         # The URL the resident's *browser* uses for socket.io; differs from RASA_URL when
         # Rasa sits behind a proxy. Defaults to RASA_URL for the single-machine set-up.
-        chat_socket_url=_env("CHAT_SOCKET_URL", shared.rasa_url).rstrip("/"),
+        chat_socket_url=shared.chat_socket_url.rstrip("/"),
         http_timeout=min(shared.http_timeout, 10.0),
-        host=_env("CONSOLE_HOST", "127.0.0.1"),
-        port=int(_env("CONSOLE_PORT", "8000")),
-        insecure_cookies=_env("CONSOLE_INSECURE_COOKIES", "0") == "1",
+        host=shared.console_host,
+        port=shared.console_port,
+        insecure_cookies=shared.console_insecure_cookies,
         # Behind one TLS-terminating reverse proxy: trust its X-Forwarded-For/-Proto, so the
         # login throttle sees client addresses and HSTS/secure-cookie checks see https.
-        trust_proxy=_env("CONSOLE_TRUST_PROXY", "0") == "1",
+        trust_proxy=shared.console_trust_proxy,
         secret_key=load_secret_key(shared.console_secret_key),
-        node_modules=Path(_env("NODE_MODULES_DIR", str(PROJECT_ROOT / "node_modules"))),
+        node_modules=shared.node_modules_dir,
     )

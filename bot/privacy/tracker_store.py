@@ -47,7 +47,6 @@ import asyncio
 import itertools
 import json
 import logging
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -111,10 +110,9 @@ CONTACT_HINTS = (
 CREATE_ATTEMPTS = 12
 CREATE_RETRY_SECONDS = 5.0
 # How long a turn waits for an unreachable tracker database before Rasa's fallback takes over.
-OUTAGE_WAIT_SECONDS = float(os.environ.get("TRACKER_DB_WAIT_SECONDS", "20"))
+# TRACKER_DB_WAIT_SECONDS, read once: every tracker read and write on PostgreSQL checks it.
+OUTAGE_WAIT_SECONDS = get_settings().tracker_db_wait_seconds
 OUTAGE_RETRY_SECONDS = (0.25, 0.5, 1.0, 2.0)  # then every 2 s
-# Threads for the store's blocking database calls (reads, writes, commits).
-DB_THREADS = max(1, int(os.environ.get("TRACKER_DB_THREADS", "4")))
 
 
 def contact_mask(name: str | None, value: Any, *, person_names: bool = False) -> str | None:
@@ -251,8 +249,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine, future=True)
         self._latest_session_data, self._latest_session_count = latest_session_queries(
             self.SQLEvent.__table__)
-        # One in-memory SQLite connection (tests) must not be shared by concurrent threads.
-        threads = 1 if is_sqlite_memory(self.db_url) else DB_THREADS
+        # Threads for the store's blocking database calls (reads, writes, commits), from
+        # TRACKER_DB_THREADS. One in-memory SQLite connection (tests) must not be shared by
+        # concurrent threads.
+        threads = 1 if is_sqlite_memory(self.db_url) else get_settings().tracker_db_threads
         self._db_threads = ThreadPoolExecutor(threads, thread_name_prefix="tracker-db")
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         logger.debug("Redacting tracker store on %s", self.engine.url.render_as_string())

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 import uuid
 from pathlib import Path
 
-from bot.config import VAR_DIR
+from bot.config import get_settings
 from bot.db.engine import session_scope
 from bot.services.cases import ensure_case
 
@@ -25,7 +24,7 @@ _lock = threading.Lock()
 
 
 def spool_dir() -> Path:
-    path = Path(os.environ.get("CASE_SPOOL_DIR", VAR_DIR / "pending_cases"))
+    path = get_settings().case_spool_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
 

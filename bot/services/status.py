@@ -42,7 +42,7 @@ SERVICE_KEYWORDS: dict[str, tuple[str, ...]] = {
         "repair", "repairs", "reapir", "repiar", "boiler", "leak", "leaking", "damp", "mould",
         "mold", "broken window", "broken door", "door entry", "lift", "tap", "dripping",
         "gas safety", "fire safety check", "communal", "blocked drain", "blocked toilet",
-        "heating", "hot water", "radiator", "cupboard door",
+        "cupboard door",
     ),
     "homelessness": ("homeless", "homelessness", "housing register", "housing regster",
                      "temporary accommodation", "housing options", "emergency accommodation",

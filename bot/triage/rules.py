@@ -77,6 +77,11 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         "no longer want to be here|alive", "take|took|taken|swallowed a? load|lot|handful|bunch|"
         "packet|packets|box|boxes|bottle|loads|lots of pills|tablets|paracetamol|painkillers|"
         "meds|sleeping", "took|taken|swallowed all my|the|her|his pills|tablets|paracetamol|meds",
+        "rather|prefer not wake up", "finish|finishing my life", "end|ending my own? life",
+        "pills|tablets lined|laid|counted up|out",
+        "not see the|any point in|of anything|everything|life",
+        "see no point in|of anything|everything|life",
+        "very? bad|dark thoughts about|of dying|death|ending|killing",
         negation_window=2,
     ),
 )

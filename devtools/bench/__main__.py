@@ -10,7 +10,10 @@ from pathlib import Path
 # (title, module): each module has run() -> dict and format_results(dict) -> str, or prints
 # its own table from run() when it has no formatter.
 BENCHES = (
-    ("NLU on the held-out split", "devtools.bench.nlu_eval"),
+    ("Routes, urgency and services on the independent sets (tests/eval)",
+     "devtools.bench.route_eval"),
+    ("NLU on the held-out split of our own data (overstates: same hands)",
+     "devtools.bench.nlu_eval"),
     ("Urgent safety net", "devtools.bench.triage_bench"),
     ("Redaction of personal data", "devtools.bench.privacy_bench"),
     ("REST latency, throughput, memory, start-up", "devtools.bench.rest_load"),
@@ -23,6 +26,10 @@ BENCHES = (
 
 def _run_one(module_name: str) -> str:
     module = importlib.import_module(module_name)
+    if module_name == "devtools.bench.route_eval":
+        module.main(["--set", "tests/eval/independent_en.jsonl",
+                     "--set", "tests/eval/multilingual.jsonl", "--out", "results/bench-routes"])
+        return ""
     if module_name == "devtools.bench.nlu_eval":
         results = module.evaluate(Path("results/bench-nlu"))
     elif module_name == "devtools.bench.load_bench":

@@ -75,7 +75,7 @@ def verdicts(parse: dict[str, Any]) -> dict[str, Any]:
             if combined == URGENT else None)
     return {"combined": combined, "classifier": classifier, "net": bool(net),
             "service": services[0] if services else None, "confidence": confidence,
-            "tier": tier}
+            "tier": tier, "language": (parse.get("language") or {}).get("code")}
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float, dict[str, dict[str, float]]]:
@@ -150,6 +150,7 @@ def score(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[s
             sub_benign = [p for r, p in pairs_here if r.get("urgency", "none") == "none"]
             by_lang[lang] = {
                 "n": len(idx),
+                "language_id": sum(p["language"] == lang for p in sub_pred) / len(idx),
                 "route_accuracy": sum(r["intent"] == p["combined"]
                                       for r, p in zip(sub_rows, sub_pred, strict=True)) / len(idx),
                 "urgent_recall": _rate(sum(p["combined"] == URGENT for p in sub_clear),
@@ -158,14 +159,24 @@ def score(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[s
                                       len(sub_benign)),
             }
         report["by_language"] = by_lang
+        report["language_id_accuracy"] = sum(
+            p["language"] == r.get("lang", "en") for r, p in both) / len(rows)
     return report
 
 
-async def parse_all(model: Path, texts: list[str]) -> list[dict[str, Any]]:
+async def parse_all(model: Path, texts: list[str]) -> tuple[list[dict[str, Any]], list[float]]:
+    """Every parse, and how long each took (ms): the whole NLU pipeline, one message at a time."""
+    import time
+
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
-    return [await agent.parse_message(text) for text in texts]
+    parses, millis = [], []
+    for text in texts:
+        started = time.perf_counter()
+        parses.append(await agent.parse_message(text))
+        millis.append((time.perf_counter() - started) * 1000)
+    return parses, millis
 
 
 def _fmt(value: float | None) -> str:
@@ -174,6 +185,10 @@ def _fmt(value: float | None) -> str:
 
 def print_report(name: str, report: dict[str, Any]) -> None:
     print(f"\n== {name}: {report['messages']} messages ==")
+    if "language_id_accuracy" in report:
+        print(f"language-ID accuracy {_fmt(report['language_id_accuracy'])}")
+    print(f"NLU parse per message p50 {report.get('parse_ms_p50', 0):.1f} ms, "
+          f"p95 {report.get('parse_ms_p95', 0):.1f} ms")
     print(f"route accuracy {_fmt(report['route_accuracy'])}"
           f"   macro-F1 {_fmt(report['macro_f1'])}"
           f"   service entities {_fmt(report['service_entity_accuracy'])}")
@@ -193,7 +208,8 @@ def print_report(name: str, report: dict[str, Any]) -> None:
         print(f"  {intent:<16} {values['recall']:.2f} / {values['precision']:.2f} /"
               f" {values['support']:>3}   {('-> ' + top) if top else ''}")
     for lang, values in (report.get("by_language") or {}).items():
-        print(f"  [{lang}] n={values['n']:>3} route {_fmt(values['route_accuracy'])} "
+        print(f"  [{lang}] n={values['n']:>3} language-ID {_fmt(values['language_id'])} "
+              f"route {_fmt(values['route_accuracy'])} "
               f"urgent recall {_fmt(values['urgent_recall'])} "
               f"false-urgent {_fmt(values['false_urgent'])}")
 
@@ -216,8 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     for path in args.sets:
         rows = load_set(path)
-        parses = asyncio.run(parse_all(args.model, [row["text"] for row in rows]))
+        parses, millis = asyncio.run(parse_all(args.model, [row["text"] for row in rows]))
         report = score(rows, [verdicts(parse) for parse in parses])
+        report["parse_ms_p50"] = float(sorted(millis)[len(millis) // 2])
+        report["parse_ms_p95"] = float(sorted(millis)[int(len(millis) * 0.95)])
         print_report(path.name, report)
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
