@@ -14,7 +14,7 @@ from bot.parsing.contact import extract_contact, is_skip, mask_phone
 from bot.services.cases import EXPECTATION, ensure_case, open_case_for, update_contact
 from bot.services.councils import council_for_postcode, list_councils
 from bot.services.language_turns import is_other_language, record_language
-from bot.services.status import contact_routes
+from bot.services.status import contact_routes, get_status
 from bot.services.topics import label, pointer, secondary_topics
 from bot.services.turn import (
     Outcome,
@@ -230,11 +230,21 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
         return outcome.say(message("interpreter", ctx.language))
     if ctx.intent == "human_request":
         outcome.say(
-            "I'll pass this to a member of staff. Phone lines are down, so they will get back "
-            "to you by phone, text or email. I just need a few details: you can skip the "
-            "optional ones."
+            f"I'll pass this to a member of staff. {_phone_line_note(session, case.council_id)}"
+            "They will get back to you by phone, text or email. I just need a few details: you "
+            "can skip the optional ones."
         )
     return outcome
+
+
+def _phone_line_note(session: Session, council_id: str | None) -> str:
+    """What the status database says now about the council's phone lines (never assumed)."""
+    if not council_id:
+        return ""
+    view = get_status(session, council_id, "phone_lines")
+    if view is None or view.state == "operating":
+        return ""
+    return "Our phone lines are disrupted at the moment. "
 
 
 def required_contact_slots(session: Session, ctx: TurnContext) -> list[str]:
