@@ -87,13 +87,14 @@ def _detect(text: str) -> tuple[str, float]:
 def detect_language(text: str, previous: str | None = None) -> LanguageGuess:
     """The language of `text`; `previous` is the conversation's language so far, if known."""
     kept = previous or ENGLISH
+    how = "kept" if previous else "default"
     text = (text or "")[:_MAX_CHARS]
     if text.startswith("/"):  # a button payload, not words
-        return LanguageGuess(kept, 1.0, "kept")
+        return LanguageGuess(kept, 1.0, how)
     counts = _script_counts(text)
     letters = sum(counts.values())
     if not letters:
-        return LanguageGuess(kept, 1.0, "kept")
+        return LanguageGuess(kept, 1.0, how)
     if counts["ethiopic"] * 2 >= letters:
         return LanguageGuess("ti", 1.0, "script")
     if counts["bengali"] * 2 >= letters:
@@ -107,9 +108,9 @@ def detect_language(text: str, previous: str | None = None) -> LanguageGuess:
     words = [w.lower() for w in _WORD.findall(text)]
     content = [w for w in words if w not in _NEUTRAL]
     if not content:
-        return LanguageGuess(kept, 1.0, "kept")
+        return LanguageGuess(kept, 1.0, how)
     code, confidence = _detect(text)
     short = len(words) < 3
     if short and confidence < _SURE or confidence < _LIKELY:
-        return LanguageGuess(kept, confidence, "kept" if previous else "default")
+        return LanguageGuess(kept, confidence, how)
     return LanguageGuess(code, confidence, "detector")

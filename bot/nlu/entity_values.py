@@ -1,10 +1,12 @@
-"""Service entities with values the rest of the system knows: exactly one of the 13 ids.
+"""Service and council entities with values the rest of the system knows: exactly one of the
+13 service ids, or a configured council id.
 
 DIET tags the words of a service ("my resident permit", "the tip") but a span the synonym
 table has not seen keeps its raw text as the value ("resident", "u tell"), which no status row
 matches. This component, after the EntitySynonymMapper, maps each service entity's value to a
 service id from its own words, then from the whole message, and drops the entity when neither
 names one; when DIET found none but the message clearly names one service, it adds it.
+Council entities get the same treatment from the council names residents use.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.services.councils import COUNCIL_ALIASES, council_from_text
 from bot.services.status import SERVICE_IDS, service_from_text
 
-EXTRACTOR = "ServiceEntityNormaliser"
+EXTRACTOR = "EntityValueNormaliser"
 
 
 def normalised_service_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -53,20 +56,47 @@ def normalised_service_entities(text: str, entities: list[dict[str, Any]]) -> li
     return kept
 
 
+def normalised_council_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`entities` with every council value a configured council id (or the entity dropped)."""
+    kept: list[dict[str, Any]] = []
+    found = False
+    for entity in entities:
+        if entity.get("entity") != "council":
+            kept.append(entity)
+            continue
+        value = str(entity.get("value") or "")
+        if value not in COUNCIL_ALIASES:
+            span = text[entity.get("start", 0): entity.get("end", 0)] or value
+            mapped = council_from_text(span) or council_from_text(value)
+            if mapped is None:
+                continue
+            entity = {**entity, "value": mapped,
+                      "processors": [*(entity.get("processors") or []), EXTRACTOR]}
+        found = True
+        kept.append(entity)
+    if not found and not text.startswith("/"):
+        mapped = council_from_text(text)
+        if mapped:
+            kept.append({"entity": "council", "value": mapped, "start": 0, "end": len(text),
+                         "confidence_entity": 0.5, "extractor": EXTRACTOR})
+    return kept
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class ServiceEntityNormaliser(GraphComponent):
-    """Maps service entity values to the contract's service ids."""
+class EntityValueNormaliser(GraphComponent):
+    """Maps service and council entity values to the contract's ids."""
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> ServiceEntityNormaliser:
+               execution_context: ExecutionContext) -> EntityValueNormaliser:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             entities = message.get(ENTITIES) or []
-            message.set(ENTITIES, normalised_service_entities(text, entities), add_to_output=True)
+            entities = normalised_service_entities(text, entities)
+            message.set(ENTITIES, normalised_council_entities(text, entities), add_to_output=True)
         return messages
