@@ -10,13 +10,11 @@ from bot.privacy.redactor import (
     contains_financial_or_ni,
     find_pii,
     get_pipeline,
-    iban_ok,
-    luhn_ok,
     might_contain_pii,
-    ni_prefix_ok,
     redact,
     redact_data,
 )
+from bot.privacy.validators import iban_ok, luhn_ok, ni_prefix_ok
 from devtools.bench.privacy_bench import evaluate, load_labelled
 
 RECALL_TARGETS = {"CARD": 0.99, "NI": 0.99, "PHONE": 0.99, "EMAIL": 0.99}

@@ -51,48 +51,39 @@ import re
 import sys
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.parsing.contact import EMAIL, normalise_postcode, normalise_uk_phone
+from bot.parsing.contact import EMAIL, normalise_postcode
+from bot.privacy.pii_types import (
+    BANK,
+    CARD,
+    CVV,
+    DOB,
+    EMAIL_TYPE,
+    EXPIRY,
+    FINANCIAL_OR_NI,
+    LICENCE,
+    NI,
+    PASSPORT,
+    PHONE,
+    POSTCODE,
+    PRIORITY,
+    PiiSpan,
+    mask,
+)
+from bot.privacy.validators import (
+    INWARD_LETTERS,
+    ORDINAL,
+    iban_ok,
+    luhn_ok,
+    ni_prefix_ok,
+    outward_ok,
+    personal_phone,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
-
-CARD = "CARD"
-CVV = "CVV"
-EXPIRY = "EXPIRY"
-BANK = "BANK"
-NI = "NI"
-PHONE = "PHONE"
-EMAIL_TYPE = "EMAIL"
-POSTCODE = "POSTCODE"
-DOB = "DOB"
-PASSPORT = "PASSPORT"
-LICENCE = "LICENCE"
-PII_TYPES = (CARD, CVV, EXPIRY, BANK, NI, PHONE, EMAIL_TYPE, POSTCODE, DOB, PASSPORT, LICENCE)
-FINANCIAL_OR_NI = frozenset({CARD, CVV, EXPIRY, BANK, NI})
-# Ties between overlapping candidates of the same length go to the earlier type here.
-_PRIORITY = {kind: rank for rank, kind in enumerate(
-    (EMAIL_TYPE, CARD, NI, LICENCE, PHONE, POSTCODE, DOB, PASSPORT, BANK, EXPIRY, CVV)
-)}
-
-
-def mask(kind: str) -> str:
-    """The text that replaces a value of `kind`, e.g. "[PHONE]"."""
-    return f"[{kind}]"
-
-
-@dataclass(frozen=True)
-class PiiSpan:
-    """One piece of personal data: its kind and where it is in the text."""
-
-    type: str
-    start: int
-    end: int
-    text: str
-
 
 # --- the cheap pre-check -------------------------------------------------------------------
 
@@ -247,60 +238,6 @@ class Context:
     def _filler_gap(self, start: int, end: int) -> bool:
         words = _GAP_WORD.findall(self.text[start:end])
         return sum(word.lower() not in FILLER_WORDS for word in words) <= 1
-
-
-# --- validators ----------------------------------------------------------------------------
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
-def iban_ok(compact: str) -> bool:
-    rearranged = compact[4:] + compact[:4]
-    try:
-        number = int("".join(str(int(char, 36)) for char in rearranged))
-    except ValueError:
-        return False
-    return number % 97 == 1
-
-
-_NI_BAD_FIRST = set("DFIQUV")
-_NI_BAD_SECOND = set("DFIOQUV")
-_NI_BAD_PAIRS = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
-
-
-def ni_prefix_ok(prefix: str) -> bool:
-    first, second = prefix.upper()
-    return (first not in _NI_BAD_FIRST and second not in _NI_BAD_SECOND
-            and prefix.upper() not in _NI_BAD_PAIRS)
-
-
-POSTCODE_AREAS = frozenset("""
-AB AL B BA BB BD BF BH BL BN BR BS BT BX CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT
-DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE
-LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM
-SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
-""".split())
-_OUTWARD_SHAPE = re.compile(r"([A-Z]{1,2})(?:\d{1,2}|\d[A-Z])")
-_INWARD_LETTERS = set("ABDEFGHJLNPQRSTUWXYZ")
-_ORDINAL = re.compile(r"1ST|2ND|3RD|[4-9]TH")
-
-
-def outward_ok(outward: str) -> bool:
-    match = _OUTWARD_SHAPE.fullmatch(outward.upper())
-    return bool(match) and match.group(1) in POSTCODE_AREAS
-
-
-def personal_phone(raw: str) -> bool:
-    """A valid UK mobile or geographic number (not a 03/08/09 helpline)."""
-    e164 = normalise_uk_phone(raw)
-    return e164 is not None and e164[3] in "127"
 
 
 # --- value finders -------------------------------------------------------------------------
@@ -547,9 +484,9 @@ def _full_postcodes(ctx: Context) -> Iterator[PiiSpan]:
         outward, inward = match.group(1).upper(), match.group(2).upper()
         if normalise_postcode(outward + inward) is None or not outward_ok(outward):
             continue
-        if not set(inward[1:]) <= _INWARD_LETTERS:
+        if not set(inward[1:]) <= INWARD_LETTERS:
             continue
-        if _ORDINAL.fullmatch(inward) and _FLOOR_AFTER.match(ctx.text, match.end()):
+        if ORDINAL.fullmatch(inward) and _FLOOR_AFTER.match(ctx.text, match.end()):
             continue
         yield _span(POSTCODE, ctx.text, match.start(), match.end())
 
@@ -620,7 +557,7 @@ def detect(ctx: Context) -> list[PiiSpan]:
 
 def _resolve_overlaps(candidates: list[PiiSpan]) -> list[PiiSpan]:
     chosen: list[PiiSpan] = []
-    for span in sorted(candidates, key=lambda s: (s.start - s.end, _PRIORITY[s.type], s.start)):
+    for span in sorted(candidates, key=lambda s: (s.start - s.end, PRIORITY[s.type], s.start)):
         if all(span.end <= kept.start or span.start >= kept.end for kept in chosen):
             chosen.append(span)
     return sorted(chosen, key=lambda s: s.start)

@@ -67,7 +67,7 @@ from sqlalchemy.sql import Select
 from bot.config import get_settings
 from bot.parsing.contact import NAME_PHRASE, is_skip
 from bot.privacy.log_filter import install_log_filter
-from bot.privacy.redactor import (
+from bot.privacy.pii_types import (
     BANK,
     CARD,
     DOB,
@@ -78,6 +78,8 @@ from bot.privacy.redactor import (
     PHONE,
     POSTCODE,
     mask,
+)
+from bot.privacy.redactor import (
     might_contain_pii,
     redact_data,
 )

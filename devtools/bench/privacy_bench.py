@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import PROJECT_ROOT
-from bot.privacy.redactor import PII_TYPES, find_pii, get_pipeline, redact
+from bot.privacy.pii_types import PII_TYPES
+from bot.privacy.redactor import find_pii, get_pipeline, redact
 
 LABELLED_SET = PROJECT_ROOT / "tests" / "data" / "pii_labelled.jsonl"
 
