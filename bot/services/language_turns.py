@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.language import SUPPORTED, language_name, message
 from bot.services.cases import open_case_for
-from bot.services.turn import Outcome, TurnContext, button
+from bot.services.turn import Message, Outcome, TurnContext, button
 
 ENGLISH = "en"
 # These turns answer in the resident's language themselves, or replace the answer (fallback).
@@ -79,5 +79,5 @@ def finish_turn(session: Session, ctx: TurnContext, outcome: Outcome) -> Outcome
         intro = message("interpreter", ctx.language)
     else:
         return outcome
-    outcome.messages.insert(0, type(outcome.messages[0])(intro))
+    outcome.messages.insert(0, Message(intro))
     return outcome
