@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.services.advice_turns import (
     data_concern_turn,
     deny_turn,
     phishing_turn,
+    thanks_turn,
 )
 from bot.services.case_kinds import case_kind_for
 from bot.services.case_spool import spool_request, start_retry_loop
@@ -38,6 +40,7 @@ from bot.services.status_turns import (
 from bot.services.turn import TurnContext
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
 
+logger = logging.getLogger(__name__)
 start_retry_loop()
 
 
@@ -155,6 +158,11 @@ class ActionAskContactReach(SimpleTurnAction):
     turn = staticmethod(ask_contact_reach_turn)
 
 
+class ActionThanks(SimpleTurnAction):
+    action_name = "action_thanks"
+    turn = staticmethod(thanks_turn)
+
+
 class ActionHandleDeny(SimpleTurnAction):
     action_name = "action_handle_deny"
     turn = staticmethod(deny_turn)
@@ -181,7 +189,13 @@ class ValidateContactForm(FormValidationAction):
     ) -> dict[str, Any]:
         ctx = context_from_tracker(tracker)
         requested = tracker.get_slot("requested_slot")
-        outcome = await run_turn(contact_form_turn, ctx, requested)
+        try:
+            outcome = await run_turn(contact_form_turn, ctx, requested)
+        except Exception:  # noqa: BLE001 - the database may be locked or down: move on
+            logger.exception("contact form answer not saved for %s", ctx.conversation_id)
+            # The form goes on (and the case is submitted, or spooled, by its own action) rather
+            # than the resident being left without a reply.
+            return {requested: "unsaved"} if requested else {}
         for message in outcome.messages:
             dispatcher.utter_message(text=message.text)
         return outcome.slots

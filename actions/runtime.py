@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.config import get_settings
 from bot.db.engine import session_scope
 from bot.services.language_turns import conversation_language, finish_turn
-from bot.services.turn import Outcome, TurnContext, guard_financial_details
+from bot.services.turn import Outcome, TurnContext, dedupe_sentences, guard_financial_details
 
 logger = logging.getLogger(__name__)
 _EXECUTOR = ThreadPoolExecutor(  # ACTION_DB_THREADS, read as the action server starts
@@ -81,7 +81,7 @@ async def run_turn(turn: Callable[..., Outcome], ctx: TurnContext, *args: Any) -
 
 
 def dispatch(outcome: Outcome, dispatcher: CollectingDispatcher) -> list[EventType]:
-    for message in outcome.messages:
+    for message in dedupe_sentences(outcome).messages:  # no sentence twice in one turn
         dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
     events: list[EventType] = [SlotSet(name, value) for name, value in outcome.slots.items()]
     if outcome.followup:

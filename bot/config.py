@@ -28,6 +28,7 @@ def _env(name: str, default: str) -> str:
 VAR_DIR = Path(_env("VAR_DIR", str(PROJECT_ROOT / "var")))
 
 CONVERSATION_ID_KEY_FILE = "conversation_id_key"
+METRICS_TOKEN_FILE = "metrics_token"
 MISSING_CONVERSATION_ID_KEY = (
     "CONVERSATION_ID_KEY is not set, but real Twilio credentials are (TWILIO_AUTH_TOKEN with "
     "no TWILIO_API_BASE): the SMS channel will not start without it. Set CONVERSATION_ID_KEY "
@@ -114,12 +115,18 @@ class Settings:
     sms_worker_stale_seconds: float = _var("SMS_WORKER_STALE_SECONDS")  # 45
     sms_outbox_poll_seconds: float = _var("SMS_OUTBOX_POLL_SECONDS")  # 2
     sms_outbox_give_up_hours: float = _var("SMS_OUTBOX_GIVE_UP_HOURS")  # 24
+    sms_notify_per_second: float = _var("SMS_NOTIFY_PER_SECOND")  # 1 (restoration/broadcast)
     # -- Rasa server and action server ------------------------------------------------------
     turn_concurrency: int = _var("TURN_CONCURRENCY")  # 6 (at least 1)
     chat_allowed_origins: tuple[str, ...] = _var("CHAT_ALLOWED_ORIGINS")  # none (comma list)
     tracker_db_wait_seconds: float = _var("TRACKER_DB_WAIT_SECONDS")  # 20
     tracker_db_threads: int = _var("TRACKER_DB_THREADS")  # 4 (at least 1)
     action_db_threads: int = _var("ACTION_DB_THREADS")  # 8 (at least 1)
+    # -- what a resident channel accepts (bot/channels/limits.py) ---------------------------
+    max_message_chars: int = _var("MAX_MESSAGE_CHARS")  # 2000 (at least 1); SMS: also 1600
+    max_request_bytes: int = _var("MAX_REQUEST_BYTES")  # 16384 (REST webhook body)
+    max_metadata_bytes: int = _var("MAX_METADATA_BYTES")  # 4096 (REST and web-chat metadata)
+    chat_max_packet_bytes: int = _var("CHAT_MAX_PACKET_BYTES")  # 131072 (engine.io buffer)
     # -- staff console ----------------------------------------------------------------------
     console_url: str = _var("CONSOLE_URL")  # http://localhost:8000
     console_secret_key: str = _var("CONSOLE_SECRET_KEY")  # empty: console generates one
@@ -129,6 +136,12 @@ class Settings:
     console_trust_proxy: bool = _var("CONSOLE_TRUST_PROXY")  # False ("1" = True)
     chat_socket_url: str = _var("CHAT_SOCKET_URL")  # RASA_URL
     node_modules_dir: Path = _var("NODE_MODULES_DIR")  # node_modules of the checkout
+    # -- operations (bot/ops/) -------------------------------------------------------------
+    log_format: str = _var("LOG_FORMAT")  # plain ("json": one JSON object per line)
+    metrics_token: str = _var("METRICS_TOKEN")  # else var/metrics_token, else empty (off)
+    health_check_timeout: float = _var("HEALTH_CHECK_TIMEOUT")  # 2 (seconds, each check)
+    retention_purge_hours: float = _var("RETENTION_PURGE_HOURS")  # 24 (0 = no schedule)
+    retention_days: int = _var("RETENTION_DAYS")  # 90 (at least 1)
 
     @property
     def twilio_is_local(self) -> bool:
@@ -174,11 +187,16 @@ def get_settings() -> Settings:
         sms_worker_stale_seconds=float(_env("SMS_WORKER_STALE_SECONDS", "45")),
         sms_outbox_poll_seconds=float(_env("SMS_OUTBOX_POLL_SECONDS", "2")),
         sms_outbox_give_up_hours=float(_env("SMS_OUTBOX_GIVE_UP_HOURS", "24")),
+        sms_notify_per_second=max(0.01, float(_env("SMS_NOTIFY_PER_SECOND", "1"))),
         turn_concurrency=max(1, int(_env("TURN_CONCURRENCY", "6"))),
         chat_allowed_origins=_origins(_env("CHAT_ALLOWED_ORIGINS", "")),
         tracker_db_wait_seconds=float(_env("TRACKER_DB_WAIT_SECONDS", "20")),
         tracker_db_threads=max(1, int(_env("TRACKER_DB_THREADS", "4"))),
         action_db_threads=max(1, int(_env("ACTION_DB_THREADS", "8"))),
+        max_message_chars=max(1, int(_env("MAX_MESSAGE_CHARS", "2000"))),
+        max_request_bytes=max(1024, int(_env("MAX_REQUEST_BYTES", "16384"))),
+        max_metadata_bytes=max(0, int(_env("MAX_METADATA_BYTES", "4096"))),
+        chat_max_packet_bytes=max(1024, int(_env("CHAT_MAX_PACKET_BYTES", "131072"))),
         console_url=_env("CONSOLE_URL", "http://localhost:8000"),
         console_secret_key=_env("CONSOLE_SECRET_KEY", ""),
         console_host=_env("CONSOLE_HOST", "127.0.0.1"),
@@ -187,6 +205,11 @@ def get_settings() -> Settings:
         console_trust_proxy=_env("CONSOLE_TRUST_PROXY", "0") == "1",
         chat_socket_url=_env("CHAT_SOCKET_URL", rasa_url),
         node_modules_dir=Path(_env("NODE_MODULES_DIR", str(PROJECT_ROOT / "node_modules"))),
+        log_format="json" if _env("LOG_FORMAT", "plain").strip().lower() == "json" else "plain",
+        metrics_token=_env("METRICS_TOKEN", "") or _local_secret(METRICS_TOKEN_FILE),
+        health_check_timeout=max(0.1, float(_env("HEALTH_CHECK_TIMEOUT", "2"))),
+        retention_purge_hours=max(0.0, float(_env("RETENTION_PURGE_HOURS", "24"))),
+        retention_days=max(1, int(_env("RETENTION_DAYS", "90"))),
     )
 
 
@@ -214,3 +237,19 @@ def conversation_id_key(settings: Settings | None = None) -> str:
         return settings.conversation_id_key
     check_conversation_id_key(settings)
     return generated_secret(CONVERSATION_ID_KEY_FILE)
+
+
+# Third-party variables that only make start-up quieter (not settings of this project): the
+# Rasa server, the action server and the console set them before importing their libraries,
+# unless the operator already has (an explicit value always wins).
+QUIET_LIBRARY_ENVIRONMENT = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",  # TensorFlow's C++ INFO and WARNING lines (oneDNN, CUDA...)
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",  # SQLAlchemy 1.4's "2.0 is coming" banner
+}
+
+
+def quiet_library_environment() -> None:
+    """Default the variables above in this process's environment (before TensorFlow loads)."""
+    for name, value in QUIET_LIBRARY_ENVIRONMENT.items():
+        if not os.environ.get(name):
+            os.environ[name] = value

@@ -88,7 +88,7 @@ class Servers:
     def start_action_server(self) -> None:
         self._launch(
             "actions",
-            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
+            [sys.executable, "-m", "bot.action_server", "--port", str(self.action_port),
              "--actions", "actions"],
             f"{self.action_url}/health",
         )
@@ -143,6 +143,7 @@ def _server_env(tmp: Path, action_port: int, token: str) -> dict[str, str]:
             "TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
             "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
             "RASA_AUTH_TOKEN": token,
+            "METRICS_TOKEN": f"metrics-{token}",
             "CASE_SPOOL_DIR": str(tmp / "spool"),
             "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or "test-twilio-token",
             "VAR_DIR": str(tmp),

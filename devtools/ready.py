@@ -1,4 +1,4 @@
-"""Waits until every local service answers, then prints where to talk to the bot."""
+"""Waits until every local service is ready, then prints where to talk to the bot."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import time
 
 import requests
 
+# /readyz answers 200 only once the databases, the action server (and Rasa's model) answer.
 CHECKS = {
-    "Rasa server": "{rasa}/",
     "action server": "http://localhost:5055/health",
-    "console": "{console}/healthz",
+    "Rasa server": "{rasa}/readyz",
+    "console": "{console}/readyz",
 }
 
 
@@ -23,7 +24,7 @@ def wait_until_ready(timeout: float = 600.0) -> dict[str, bool]:
     while pending and time.monotonic() < deadline:
         for name, url in list(pending.items()):
             try:
-                if requests.get(url, timeout=2).status_code < 500:
+                if requests.get(url, timeout=5).status_code == 200:
                     ready[name] = True
                     del pending[name]
             except requests.RequestException:
@@ -43,6 +44,8 @@ def banner() -> str:
    REST:  curl -s {rasa}/webhooks/rest/webhook -d '{{"sender":"me","message":"can I still pay my council tax online? I live in W10"}}'
    SMS (local fake Twilio):  .venv/bin/bot sms send "+447700900123" "is the tip open"
    Rasa HTTP API token:   var/rasa_token  (e.g. {rasa}/model/parse?token=$(cat var/rasa_token))
+   Health:  {rasa}/readyz  {console}/readyz   Metrics: {rasa}/metrics and {console}/metrics
+          (curl -H "Authorization: Bearer $(cat var/metrics_token)" {rasa}/metrics)
    Service statuses:      .venv/bin/bot status list | .venv/bin/bot status set COUNCIL SERVICE STATE --note ...
 ==========================================================================
 """

@@ -1,9 +1,9 @@
 """`make run`: fill in the embedded defaults, generate local secrets, start every process.
 
-Secrets that are not configured (Rasa API token, console key; with the local fake Twilio, its
-token and the SMS conversation-id key) are generated once into var/ and reused, so a newcomer
-needs no set-up. Environment variables always win. The processes run under honcho (Procfile);
-Ctrl-C stops them all.
+Secrets that are not configured (Rasa API token, console key, metrics token; with the local
+fake Twilio, its token and the SMS conversation-id key) are generated once into var/ and
+reused, so a newcomer needs no set-up. Environment variables always win. The processes run
+under honcho (Procfile); Ctrl-C stops them all.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ def run_environment(environ: dict[str, str] | None = None) -> tuple[dict[str, st
         env["RASA_AUTH_TOKEN"] = local_secret("rasa_token")
     if not env.get("CONSOLE_SECRET_KEY"):
         env["CONSOLE_SECRET_KEY"] = local_secret("console_secret")
+    if not env.get("METRICS_TOKEN"):
+        env["METRICS_TOKEN"] = local_secret("metrics_token")
     env.setdefault("CONSOLE_INSECURE_COOKIES", "1")  # plain http on localhost only
     processes = ["rasa", "actions", "console", "ready"]
     if not env.get("TWILIO_AUTH_TOKEN") or env.get("TWILIO_API_BASE"):

@@ -10,6 +10,13 @@ import pytest
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+from sanic import Sanic  # noqa: E402
+
+# Several tests start a Sanic app of their own in this one process. Outside test mode Sanic's
+# start-up optimiser (TouchUp) rewrites its protocol methods again for the second app, from
+# the already rewritten ones, and that start fails (KeyError: 'handle_request').
+Sanic.test_mode = True
+
 from bot.db.engine import dispose_all, session_scope  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.seed import seed  # noqa: E402

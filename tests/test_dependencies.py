@@ -24,7 +24,8 @@ def test_rasa_pins_hold() -> None:
     assert version_problems() == []
 
 
-@pytest.mark.parametrize("package", sorted(PINNED_RANGES) + ["alembic", "flask", "rasa-sdk"])
+@pytest.mark.parametrize("package", sorted(PINNED_RANGES) + ["alembic", "flask", "rasa-sdk",
+                                                             "prometheus-client", "structlog"])
 def test_installed_version_is_the_locked_one(package: str) -> None:
     assert version(package) == locked_versions()[package.lower()]
 

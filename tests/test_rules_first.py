@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rasa.core.agent import Agent
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -96,3 +97,16 @@ def test_a_rejected_action_is_never_decided_by_the_rules_alone() -> None:
     assert rules_first.rules_decided(Prediction(), tracker)
     Prediction.max_confidence = 0.3  # the rules' fallback score: TED must be asked
     assert not rules_first.rules_decided(Prediction(), tracker)
+
+
+def test_rasa_patches_refuse_an_untested_rasa_and_turn_off_crash_reports() -> None:
+    import rasa.telemetry
+
+    from bot.rasa_patches import UntestedRasaVersion, check_rasa_version, install
+
+    with pytest.raises(UntestedRasaVersion):
+        check_rasa_version("3.7.0")
+    check_rasa_version("3.6.21")
+    install()
+    assert rasa.telemetry.initialize_error_reporting.__module__ == (
+        "bot.rasa_patches.no_error_reporting")

@@ -97,7 +97,9 @@ def test_urgent_turn_gives_route_and_opens_submitted_urgent_case(session) -> Non
     assert case.priority == "urgent" and case.submitted and case.urgent_category == "domestic_abuse"
     assert case.sla_due_at is not None
     assert re.fullmatch(r"[A-Z]{2}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", case.reference)
-    assert required_contact_slots(session, ctx("", conversation="c1")) == ["contact_reach"]
+    # issue #14: an abuse case also asks whether calls are safe, and when
+    assert required_contact_slots(session, ctx("", conversation="c1")) == [
+        "contact_reach", "contact_safety"]
 
 
 def test_contact_form_takes_several_details_in_one_message(session) -> None:

@@ -18,6 +18,7 @@ from bot.channels.sms_render import gsm7_segments
 from bot.channels.twilio_api import SendResult, TwilioSender
 from bot.config import get_settings
 from bot.db.models import utcnow
+from bot.ops.counters import count_send_failure
 from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
@@ -73,10 +74,12 @@ class OutboxDelivery:
                 await run_sync(sms_outbox.refuse, part.id, sms_outbox.EXPIRED, result.error_code
                                or "expired")
                 await self._record(phone, part.body, SendResult(None, "failed", "expired"))
+                count_send_failure("expired")
                 logger.error("%s: gave up on an SMS part queued since %s",
                              part.conversation_id, part.created_at)
                 return True
             when = await run_sync(sms_outbox.defer, part.id, result.error_code or "", part.attempts)
+            count_send_failure("deferred")
             logger.warning("%s: SMS part %d waits for Twilio until %s (attempt %d)",
                            part.conversation_id, part.id, when.isoformat(timespec="seconds"),
                            part.attempts)
@@ -86,6 +89,7 @@ class OutboxDelivery:
         else:
             settled = await run_sync(sms_outbox.refuse, part.id, sms_outbox.REFUSED,
                                      result.error_code or "refused")
+            count_send_failure("refused")
             logger.error("%s: Twilio refused an SMS part (%s); %d part(s) of that reply dropped",
                          part.conversation_id, result.error_code, settled)
         await self._record(phone, part.body, result)

@@ -74,8 +74,8 @@ MEDIA_REPLY = (
 )
 EMPTY_REPLY = "Sorry, that message was empty. Please type your question in a text."
 TOO_LONG_REPLY = (
-    "That message was very long, so I could not read it. "
-    "Please send your question in a shorter text."
+    "That message was too long for me to read. Please send it again in shorter parts. "
+    "If you are in danger call 999."
 )
 ERROR_REPLY = (
     "Sorry, something went wrong on our side. Please try again in a few minutes. "
@@ -89,9 +89,10 @@ RESUMED_REPLY = (
     "You will get text replies from the council assistant again. Text your question, "
     "e.g. 'is council tax online working'. Reply STOP to stop."
 )
+STOP_ONE_HELP = "Texts about one service: reply STOP and its name, e.g. STOP BINS."
 GENERIC_HELP = (
     "Council help by text: send your question, e.g. 'is council tax online working'. "
-    "Emergencies: 999. Reply STOP to stop texts."
+    "Emergencies: 999. Reply STOP to stop texts. " + STOP_ONE_HELP
 )
 
 
@@ -260,8 +261,11 @@ def classify_keyword(body: str | None) -> Keyword | None:
     return _KEYWORDS.get(word)
 
 
-def inbound_problem(body: str | None, num_media: int) -> str | None:
-    """The reply for a text the assistant cannot read (picture only, empty, too long), else None.
+def inbound_problem(
+    body: str | None, num_media: int, max_chars: int = MAX_INBOUND_CHARS
+) -> str | None:
+    """The reply for a text the assistant cannot read (picture only, empty, longer than
+    `max_chars`), else None.
 
     A picture that came with words gets MEDIA_REPLY too, and the words are still answered.
     """
@@ -269,7 +273,7 @@ def inbound_problem(body: str | None, num_media: int) -> str | None:
         return MEDIA_REPLY
     if not (body or "").strip():
         return EMPTY_REPLY
-    if len(body or "") > MAX_INBOUND_CHARS:
+    if len(body or "") > max_chars:
         return TOO_LONG_REPLY
     return None
 
@@ -283,5 +287,6 @@ def help_text(
     routes = " or ".join(route for route in (f"call {phone}" if phone else "", website) if route)
     return to_gsm7(
         f"{council_name} help by text: send your question, e.g. 'is council tax online "
-        f"working'. To reach a person, {routes}. Emergencies: 999. Reply STOP to stop texts."
+        f"working'. To reach a person, {routes}. Emergencies: 999. Reply STOP to stop texts. "
+        + STOP_ONE_HELP
     )

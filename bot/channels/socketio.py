@@ -1,4 +1,4 @@
-"""Rasa's socket.io web-chat channel, with two fixes the resident's browser depends on.
+"""Rasa's socket.io web-chat channel, with the fixes the resident's browser depends on.
 
 1. Rasa 3.6.21 calls `sio.enter_room(...)` without `await`; with python-socketio >= 5.10
    (locked beside rasa) that is a coroutine, so the socket never joins its session room and,
@@ -6,11 +6,19 @@
 2. Rasa builds the socket.io server with `cors_allowed_origins=[]`, which accepts websocket
    connections from any web page. Here a browser connection must come from the console's
    origin (CONSOLE_URL, plus its localhost/127.0.0.1 twin and CHAT_ALLOWED_ORIGINS).
+3. Rasa passes any `user_uttered` to NLU: one 100,000-character message held the event loop
+   (and so every resident on every channel) for half a minute. Here a message over
+   MAX_MESSAGE_CHARS gets a reply asking for shorter parts and never reaches Rasa; packets
+   over CHAT_MAX_PACKET_BYTES close the socket (engine.io's buffer, 1 MB by default);
+   metadata over MAX_METADATA_BYTES is dropped; a session id that could not be a safe
+   conversation id (limits.sender_problem) is refused; lone surrogates and NUL are replaced.
+   Whatever is refused, the sender is told so (never silence), and nothing reaches Rasa.
 The channel keeps the name "socketio", so `output_channel=latest` still finds it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,10 +26,20 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.limits import (
+    INVALID_SESSION_REPLY,
+    UNREADABLE_REPLY,
+    clean_json,
+    clean_text,
+    metadata_problem,
+    sender_problem,
+    too_long_reply,
+)
 from bot.channels.turn_gate import gated
-from bot.config import get_settings
+from bot.config import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +60,39 @@ def origin_allowed(environ: dict[str, Any]) -> bool:
     return origin is None or origin.rstrip("/") in allowed_origins()
 
 
+def chat_metadata(raw: Any, settings: Settings) -> dict[str, Any]:
+    """The message's metadata as Rasa should see it: an object within the limits, else {}.
+
+    Rasa accepts an object or a JSON string of one; anything else, or anything too large or
+    too deep, is dropped (the message is still answered)."""
+    if raw is None:
+        return {}
+    if isinstance(raw, str):
+        if len(raw) > settings.max_metadata_bytes:
+            logger.warning("dropped web-chat metadata over %d bytes", settings.max_metadata_bytes)
+            return {}
+        try:
+            raw = json.loads(raw)
+        except (ValueError, RecursionError):
+            logger.info("dropped web-chat metadata that is not JSON")
+            return {}
+    if not isinstance(raw, dict):
+        return {}
+    trouble = metadata_problem(raw, settings.max_metadata_bytes)
+    if trouble:
+        logger.warning("dropped web-chat metadata: it %s", trouble[1])
+        return {}
+    return clean_json(raw)
+
+
 class SocketIOInput(RasaSocketIOInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        blueprint = super().blueprint(gated(on_new_message))
+        handle = gated(on_new_message)
+        blueprint = super().blueprint(handle)
         sio = self.sio
+        sio.eio.max_http_buffer_size = get_settings().chat_max_packet_bytes
         rasa_connect = sio.handlers[self.namespace or "/"]["connect"]
 
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
@@ -57,14 +102,53 @@ class SocketIOInput(RasaSocketIOInput):
                 return False
             return await rasa_connect(sid, environ, auth)
 
-        async def session_request(sid: str, data: dict | None) -> None:
-            data = data or {}
-            if not data.get("session_id"):
-                data["session_id"] = uuid.uuid4().hex
+        async def session_request(sid: str, data: Any = None) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = data.get("session_id")
+            if not isinstance(session_id, str) or sender_problem(session_id):
+                if session_id:
+                    logger.info("web-chat session id refused: a new one is issued")
+                session_id = data["session_id"] = uuid.uuid4().hex
             if self.session_persistence:
-                await sio.enter_room(sid, data["session_id"])
-            await sio.emit("session_confirm", data["session_id"], room=sid)
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        async def tell(sid: str, text: str) -> None:
+            """A reply to this one socket only, from the channel itself (not Rasa)."""
+            await sio.emit(self.bot_message_evt, {"text": text}, room=sid,
+                           namespace=self.namespace)
+
+        async def handle_message(sid: str, data: Any = None) -> None:
+            settings = get_settings()
+            if not isinstance(data, dict):
+                await tell(sid, UNREADABLE_REPLY)
+                return
+            sender_id = sid
+            if self.session_persistence:
+                session_id = data.get("session_id")
+                if not isinstance(session_id, str) or sender_problem(session_id):
+                    logger.info("web-chat message refused: missing or invalid session id")
+                    await tell(sid, INVALID_SESSION_REPLY)
+                    return
+                sender_id = session_id
+            text = data.get("message")
+            text = "" if text is None else text
+            if not isinstance(text, str):
+                await tell(sid, UNREADABLE_REPLY)
+                return
+            if len(text) > settings.max_message_chars:
+                logger.warning("web-chat message of %d characters refused (limit %d)",
+                               len(text), settings.max_message_chars)
+                await tell(sid, too_long_reply(settings.max_message_chars))
+                return
+            message = UserMessage(
+                clean_text(text), SocketIOOutput(sio, self.bot_message_evt), sender_id,
+                input_channel=self.name(),
+                metadata=chat_metadata(data.get(self.metadata_key), settings),
+            )
+            await handle(message)
 
         sio.on("connect", connect, namespace=self.namespace)
         sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return blueprint

@@ -21,6 +21,8 @@ Keywords: real Twilio confirms STOP itself and then blocks sends to that number,
 channel sends no STOP confirmation of its own (the resident gets exactly one, Twilio's; with
 the local fake they get none). START/UNSTOP/YES resume only a number that opted out (otherwise
 "yes" is an ordinary answer) and get a short confirmation; HELP/INFO get the council's routes.
+STOP also ends every "text me when it's back" subscription of the number; STOP + a service
+("stop bins") from a subscriber ends that one subscription and is confirmed (sms_notify).
 Messages from an opted-out number are still given to Rasa, so staff see them; no reply is sent.
 """
 
@@ -46,7 +48,9 @@ from twilio.base.exceptions import TwilioException
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_inbox, sms_store
+from bot.channels.limits import clean_text
 from bot.channels.sms_delivery import OutboxDelivery, drain_forever
+from bot.channels.sms_notify import notify_forever, stop_named_service, unsubscribe_all
 from bot.channels.sms_render import (
     ERROR_REPLY,
     INTERRUPTED_REPLY,
@@ -75,6 +79,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 32_768
 MAX_FORM_FIELDS = 100
+MAX_NUM_MEDIA = 10  # Twilio's own limit per message; a bigger number is not from Twilio
 # Twilio waits on the webhook's answer (and gives up after 15 s): its database write gets
 # threads of its own instead of queueing behind the replies' writes in the default pool.
 ACK_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sms-ack")
@@ -102,7 +107,12 @@ class InboundSms:
     @property
     def readable(self) -> bool:
         """True when there are words to give Rasa (a picture may come with them)."""
-        return bool(self.body.strip()) and len(self.body) <= MAX_INBOUND_CHARS
+        return bool(self.body.strip()) and len(self.body) <= inbound_max_chars()
+
+
+def inbound_max_chars() -> int:
+    """Longest text given to Rasa: Twilio's own limit, or MAX_MESSAGE_CHARS if lower."""
+    return min(MAX_INBOUND_CHARS, get_settings().max_message_chars)
 
 
 # --- webhook authentication and parsing ---------------------------------------------------
@@ -172,9 +182,10 @@ def parse_inbound(form: RequestParameters) -> InboundSms:
         num_media = int(form.get("NumMedia") or "0")
     except ValueError:
         raise WebhookRefused(400, "NumMedia is not a number") from None
-    if num_media < 0:
-        raise WebhookRefused(400, "NumMedia is negative")
-    return InboundSms(message_sid, phone, form.get("Body") or "", num_media)
+    if not 0 <= num_media <= MAX_NUM_MEDIA:
+        raise WebhookRefused(400, f"NumMedia is not between 0 and {MAX_NUM_MEDIA}")
+    # NUL (and any lone surrogate) would break the database and NLU: cleaned, still answered.
+    return InboundSms(message_sid, phone, clean_text(form.get("Body") or ""), num_media)
 
 
 def twiml_ack() -> HTTPResponse:
@@ -321,6 +332,7 @@ class TwilioSmsInput(InputChannel):
         loop = asyncio.get_running_loop()
         self._background = [
             loop.create_task(drain_forever(lambda: TwilioSmsOutput().delivery)),
+            loop.create_task(notify_forever(lambda: TwilioSmsOutput().delivery)),
             loop.create_task(self._watch_inbox(on_new_message)),
         ]
 
@@ -429,7 +441,7 @@ class TwilioSmsInput(InputChannel):
         output = self.get_output_channel()
         if await self._handle_keyword(sms, conversation_id, output):
             return
-        problem = inbound_problem(sms.body, sms.num_media)
+        problem = inbound_problem(sms.body, sms.num_media, inbound_max_chars())
         if problem:
             await output.send_text_message(conversation_id, problem)
         if not sms.readable:
@@ -447,7 +459,9 @@ class TwilioSmsInput(InputChannel):
         keyword = None if sms.num_media else classify_keyword(sms.body)
         if keyword == "stop":
             flagged = await run_sync(sms_store.set_opt_out, sms.phone, True, conversation_id)
-            logger.info("%s opted out of SMS (%d open cases flagged)", conversation_id, flagged)
+            ended = await run_sync(unsubscribe_all, sms.phone)
+            logger.info("%s opted out of SMS (%d open cases flagged, %d subscriptions ended)",
+                        conversation_id, flagged, ended)
             return True
         if keyword == "start" and await run_sync(sms_store.is_opted_out, sms.phone):
             await run_sync(sms_store.set_opt_out, sms.phone, False, conversation_id)
@@ -457,6 +471,11 @@ class TwilioSmsInput(InputChannel):
         if keyword == "help":
             await output.send_text_message(conversation_id, await run_sync(sms_store.help_reply))
             return True
+        if keyword is None and not sms.num_media:  # "stop bins": one subscription only
+            stopped = await run_sync(stop_named_service, sms.phone, sms.body)
+            if stopped:
+                await output.send_text_message(conversation_id, stopped)
+                return True
         return False
 
     async def _run_turn(

@@ -1,4 +1,5 @@
-"""`bot privacy purge|export`: retention and subject access, run by staff or a nightly job.
+"""`bot privacy purge|export`: retention and subject access, run by staff (the console also
+runs the purge on a schedule: bot/ops/schedule.py).
 
 The rules live in bot.privacy.retention; this only parses arguments and prints results.
 """
@@ -8,7 +9,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import sys
 
+from bot.ops.schedule import JobBusy, guarded_purge
 from bot.privacy.retention import export_resident, parse_age, purge
 
 
@@ -39,8 +42,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    report = purge(args.older_than, dry_run=args.dry_run, actor=getpass.getuser())
-    print(report.summary())
+    if args.dry_run:
+        print(purge(args.older_than, dry_run=True, actor=getpass.getuser()).summary())
+        return 0
+    try:  # the same lease as the schedule (bot/ops/schedule.py): never two purges at once
+        run = guarded_purge(args.older_than, actor=getpass.getuser())
+    except JobBusy:
+        print("error: a retention purge is running in another process; try again later",
+              file=sys.stderr)
+        return 1
+    print(run.report.summary())
     return 0
 
 

@@ -6,21 +6,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bot.config import get_settings
 from bot.console.casework import CaseDesk
 from bot.console.rasa_api import RasaClient
 from bot.console.security import init_security, is_api_request
 from bot.console.settings import ConsoleSettings, get_console_settings
 from bot.console.views import admin, auth, cases, public, queue
+from bot.ops.checks import liveness, readiness
+from bot.ops.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.ops.metrics import DatabaseCollector, case_metrics, exposition, refusal
 from bot.privacy.log_filter import install_log_filter
 
 UK = ZoneInfo("Europe/London")
@@ -88,6 +93,30 @@ def _register_errors(app: Flask) -> None:
         return render_template("error.html", code=code, message=message), code
 
 
+def _register_operations(app: Flask) -> None:
+    """/healthz (liveness), /readyz (dependencies) and /metrics (token): see bot/ops/."""
+    case_gauges = DatabaseCollector(lambda: case_metrics(app.config["DATABASE_URL"]))
+
+    @app.get("/healthz")
+    def healthz() -> ResponseReturnValue:
+        return jsonify(liveness())
+
+    @app.get("/readyz")
+    def readyz() -> ResponseReturnValue:
+        settings = replace(get_settings(), database_url=app.config["DATABASE_URL"])
+        status, body = readiness(settings=settings)
+        return jsonify(body), status
+
+    @app.get("/metrics")
+    def prometheus() -> ResponseReturnValue:
+        refused = refusal(request.headers.get("Authorization"), request.args.get("token"))
+        if refused:
+            status, reason = refused
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+            return Response(reason, status=status, mimetype="text/plain", headers=headers)
+        return Response(exposition(case_gauges), content_type=METRICS_CONTENT_TYPE)
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     install_log_filter()  # no raw resident text or phone number in the console's logs
     settings = get_console_settings()
@@ -102,9 +131,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["uk_time"] = uk_time
     app.jinja_env.filters["humanise"] = humanise
 
-    @app.get("/healthz")
-    def healthz() -> ResponseReturnValue:
-        return jsonify(status="ok")
+    _register_operations(app)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

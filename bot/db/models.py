@@ -294,3 +294,109 @@ class SmsConversation(Base):
     # Numbered choices (title, payload) last offered by SMS, so a reply of "2" maps to a payload
     # across restarts and server processes; consumed by the next inbound message.
     offered_choices = Column(JSON, nullable=True)
+
+
+class ScheduledJob(Base):
+    """One row per scheduled background job (the retention purge): a lease, so that however
+    many processes run the schedule, one runs the job at a time, and the last run's times.
+
+    A process takes the lease with one guarded UPDATE (free or expired, and due); a process
+    that dies holding it blocks the job only until `lease_until`.
+    """
+
+    __tablename__ = "scheduled_jobs"
+
+    name = Column(String(60), primary_key=True)
+    lease_owner = Column(String(120), nullable=True)
+    lease_until = Column(DateTime, nullable=True)
+    last_started_at = Column(DateTime, nullable=True)
+    last_finished_at = Column(DateTime, nullable=True)
+    last_outcome = Column(String(300), nullable=True)
+
+
+class ServiceStatusChange(Base):
+    """One change of a service's state (disrupted -> operating, ...), written by set_status.
+
+    Its id keys the restoration texts, so a restoration is announced once however often staff
+    press "save" afterwards.
+    """
+
+    __tablename__ = "service_status_changes"
+
+    id = Column(Integer, primary_key=True)
+    council_id = Column(String(40), ForeignKey("councils.id"), nullable=False, index=True)
+    service_id = Column(String(40), ForeignKey("services.id"), nullable=False)
+    old_state = Column(String(20), nullable=True)
+    new_state = Column(String(20), nullable=False)
+    changed_by = Column(String(80), nullable=False)
+    changed_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Subscription(Base):
+    """'Text me when it's back': one resident number for one council service, for 30 days.
+
+    Holds only what sending needs: the E.164 number (no name, no conversation id) and the
+    channel the resident subscribed on. Covered by the privacy export and purge.
+    """
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("council_id", "service_id", "phone", name="uq_subscription"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    council_id = Column(String(40), ForeignKey("councils.id"), nullable=False)
+    service_id = Column(String(40), ForeignKey("services.id"), nullable=False)
+    phone = Column(String(20), nullable=False, index=True)
+    channel = Column(String(20), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    unsubscribed_at = Column(DateTime, nullable=True)
+
+
+class SmsBroadcast(Base):
+    """An incident update texted to a council's (or one service's) subscribers: written by
+    one supervisor, sent only once a different supervisor approves it (four eyes)."""
+
+    __tablename__ = "sms_broadcasts"
+
+    id = Column(Integer, primary_key=True)
+    council_id = Column(String(40), ForeignKey("councils.id"), nullable=False, index=True)
+    service_id = Column(String(40), ForeignKey("services.id"), nullable=True)
+    body = Column(Text, nullable=False)
+    segments = Column(Integer, nullable=False, default=1)
+    state = Column(String(20), nullable=False, default="awaiting_approval")
+    created_by = Column(String(80), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    decided_by = Column(String(80), nullable=True)
+    decided_at = Column(DateTime, nullable=True)
+    recipients = Column(Integer, nullable=True)
+
+
+class SmsNotification(Base):
+    """One text owed to one subscription for one event (a restoration or a broadcast).
+
+    The unique (subscription, event) pair is what makes "never twice" hold whoever queues it.
+    `waiting` rows wait for `not_before` (quiet hours, pacing) and are then moved, in the same
+    transaction that marks them `queued`, into the SMS outbox (its `batch` kept here).
+    """
+
+    __tablename__ = "sms_notifications"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "event_key", name="uq_notification_event"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    subscription_id = Column(
+        Integer, ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False
+    )
+    event_key = Column(String(40), nullable=False)  # change-<id> | broadcast-<id>
+    status_change_id = Column(Integer, ForeignKey("service_status_changes.id"), nullable=True)
+    broadcast_id = Column(Integer, ForeignKey("sms_broadcasts.id"), nullable=True, index=True)
+    body = Column(Text, nullable=False)
+    state = Column(String(20), nullable=False, default="waiting", index=True)
+    not_before = Column(DateTime, nullable=False, default=utcnow, index=True)
+    batch = Column(String(32), nullable=True, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    released_at = Column(DateTime, nullable=True)

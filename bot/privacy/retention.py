@@ -13,11 +13,14 @@ contact details and worries; once a case is closed and the retention period is o
 - SMS: conversations (pseudonym -> phone) whose last inbound message is older than the limit
   and whose resident has no open case (by conversation or phone) are deleted, with that
   number's SMS delivery records older than the limit. Opt-outs are kept: STOP is forever.
+- "Text me when it's back" subscriptions that ended (expired, or unsubscribed) longer ago than
+  the limit are deleted with the notifications owed to them; live ones stay until they end.
 `dry_run=True` does the same work inside transactions that are rolled back, so the counts are
 exactly what a real run would remove.
 
 `export_resident(phone=... | reference=...)` returns everything held about a resident as JSON-ready
-data: cases with notes and events, SMS conversations, delivery records and opt-out, and the
+data: cases with notes and events, SMS conversations, delivery records and opt-out, service
+subscriptions (with the notifications sent under them), and the
 tracker events of their conversations (stored redacted; redacted again in case an older store
 wrote them raw). By phone it finds every case and SMS conversation with that number; by case
 reference only that case and its own conversation, so a shared phone does not widen it.
@@ -64,6 +67,7 @@ from bot.db.models import (
     SmsConversation,
     SmsInboxItem,
     SmsMessage,
+    SmsNotification,
     SmsOptOut,
     SmsOutboxItem,
     utcnow,
@@ -71,6 +75,8 @@ from bot.db.models import (
 from bot.parsing.contact import normalise_uk_phone
 from bot.parsing.references import normalise_reference
 from bot.privacy.redactor import redact, redact_data
+from bot.services.subscriptions import export_rows as subscription_rows
+from bot.services.subscriptions import purge_subscriptions
 
 CONTACT_FIELDS = (
     "name", "phone", "email", "postcode", "preferred_contact", "contact_time", "safe_to_call",
@@ -170,6 +176,7 @@ class PurgeReport:
     tracker_events: int = 0
     cases_cleared: int = 0
     sms_conversations: int = 0
+    subscriptions: int = 0
     sms_messages: int = 0
     dry_run: bool = False
 
@@ -177,7 +184,8 @@ class PurgeReport:
         verb = "would remove" if self.dry_run else "removed"
         return (f"{verb}: {self.tracker_events} tracker events; contact details of "
                 f"{self.cases_cleared} resolved cases; {self.sms_conversations} SMS "
-                f"conversations; {self.sms_messages} SMS delivery records")
+                f"conversations; {self.sms_messages} SMS delivery records; "
+                f"{self.subscriptions} ended subscriptions")
 
 
 def purge(
@@ -203,6 +211,7 @@ def purge(
         report.sms_conversations, report.sms_messages = _purge_sms(
             session, older_than, shorter, conversations, now
         )
+        report.subscriptions = purge_subscriptions(session, now - older_than)
         if dry_run:
             session.rollback()
         else:
@@ -398,6 +407,7 @@ def export_resident(
             "sms_messages": _sms_messages(session, phones),
             "sms_opt_outs": [_row(o) for o in session.scalars(
                 select(SmsOptOut).where(SmsOptOut.phone.in_(phones)))],
+            "subscriptions": _subscriptions(session, phones, phone),
             "tracker_events": _tracker_events(tracker_engine(tracker_url), conversation_ids),
         }
         session.add(AuditLog(actor=actor, action="privacy.export",
@@ -406,6 +416,23 @@ def export_resident(
         session.commit()
     finally:
         session.close()
+    return result
+
+
+def _subscriptions(session: Session, phones: list[str],
+                   phone: str | None) -> list[dict[str, Any]]:
+    """Subscriptions of the resident's numbers (by phone: that number even without a case or
+    SMS conversation, as on web chat), each with the notifications sent under it."""
+    wanted = set(phones) | ({normalise_uk_phone(phone)} if phone else set())
+    result = []
+    for row in subscription_rows(session, sorted(n for n in wanted if n)):
+        data = _row(row)
+        data["notifications"] = [
+            _row(n, skip=("subscription_id", "batch")) for n in session.scalars(
+                select(SmsNotification).where(SmsNotification.subscription_id == row.id)
+                .order_by(SmsNotification.id))
+        ]
+        result.append(data)
     return result
 
 

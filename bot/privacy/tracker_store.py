@@ -232,6 +232,20 @@ def latest_session_queries(events: Table) -> tuple[Select, Select]:
     return data, count
 
 
+# Called as observer(tracker, stored, domain) after every successful save, in the store's
+# database thread; `stored` is how many of the tracker's events were stored before (the rest
+# are this save's). The Rasa server's per-turn metrics use it (bot/ops/counters.py).
+SaveObserver = Callable[[DialogueStateTracker, int, Domain | None], None]
+_save_observers: list[SaveObserver] = []
+
+
+def add_save_observer(observer: SaveObserver) -> None:
+    """Register `observer` (once) for every tracker store of this process; its errors are
+    logged, never raised into the turn."""
+    if observer not in _save_observers:
+        _save_observers.append(observer)
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that writes (and streams) redacted events only."""
 
@@ -326,10 +340,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     session.query(self.SQLEvent.sender_id).distinct().all()]
 
     def _save_blocking(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's `SQLTrackerStore.save` after streaming: one row per event not yet stored."""
+        """Rasa's `SQLTrackerStore.save` after streaming: one row per event not yet stored;
+        then the save observers (add_save_observer), once the rows are committed."""
         with self.session_scope() as session:
+            stored = self._stored_count(session, tracker)
             rows = []
-            for event in self._additional_events(session, tracker):
+            for event in self._redacted_new_events(tracker, stored):
                 data = event.as_dict()
                 rows.append({
                     "sender_id": tracker.sender_id,
@@ -342,6 +358,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             if rows:  # one batched INSERT, not an ORM unit of work per event
                 session.execute(insert(self.SQLEvent.__table__), rows)
             session.commit()
+        for observer in list(_save_observers):
+            try:
+                observer(tracker, stored, self.domain)
+            except Exception:  # noqa: BLE001 - metrics must never fail a resident's turn
+                logger.warning("tracker save observer %r failed", observer, exc_info=True)
 
     async def _waiting_out_outage(self, call: Callable[[], Awaitable[Any]]) -> Any:
         """`call()`, retried while a network database cannot be reached, for a bounded time.
@@ -369,8 +390,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[RedactedEvent]:
-        stored = session.execute(
+        return self._redacted_new_events(tracker, self._stored_count(session, tracker))
+
+    def _stored_count(self, session: Session, tracker: DialogueStateTracker) -> int:
+        """How many of the conversation's latest-session events are stored already."""
+        return session.execute(
             self._latest_session_count, {"sender": tracker.sender_id}).scalar_one()
+
+    def _redacted_new_events(
+        self, tracker: DialogueStateTracker, stored: int
+    ) -> Iterator[RedactedEvent]:
         new_events = list(itertools.islice(tracker.events, stored, None))
         requested = requested_slot_before(tracker, stored)
         for event in new_events:

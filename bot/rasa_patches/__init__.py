@@ -9,7 +9,8 @@ module says why it exists and what it measured:
 - graph_run_cache (with rules_first): each graph run plan built once, and TED consulted only
   when the rules have not decided;
 - event_type_cache: Rasa event classes looked up once per type name;
-- response_check: action server responses checked against a precompiled schema.
+- response_check: action server responses checked against a precompiled schema;
+- no_error_reporting: Rasa's own crash reports to its Sentry project turned off.
 
 They reach into Rasa internals, so `install()` refuses a Rasa version they were not tested on.
 """
@@ -51,8 +52,10 @@ def install() -> None:
     from bot.rasa_patches.event_type_cache import install_event_type_cache
     from bot.rasa_patches.graph_run_cache import install_graph_run_cache
     from bot.rasa_patches.holding_reply import install_holding_reply
+    from bot.rasa_patches.no_error_reporting import install_no_error_reporting
     from bot.rasa_patches.response_check import install_cached_response_validation
 
+    install_no_error_reporting()
     install_holding_reply()
     install_cached_response_validation()
     install_event_type_cache()

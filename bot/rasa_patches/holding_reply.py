@@ -20,6 +20,7 @@ import asyncio
 import logging
 from typing import Any
 
+from bot.ops.counters import count_spooled_case
 from bot.services.case_kinds import CASE_OPENING_ACTIONS, case_kind_for
 from bot.threads import run_sync
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
@@ -82,6 +83,7 @@ def _spool(action_name: str, sender_id: str, channel: str, text: str,
 
     kind = case_kind_for(action_name, text)
     spool_request(sender_id, channel, kind.category, kind.priority, text, council_id)
+    count_spooled_case(kind.priority)
 
 
 async def _on_failure(action_name: str, tracker: Any) -> list:

@@ -27,9 +27,11 @@ PHISHING_STEPS = (
     "through the official website, not through a link in a message."
 )
 MONEY_LOST_STEPS = (
-    "If you have given card or bank details: call your bank first on 159 (it connects you to "
-    "your bank's fraud team), then report it to Action Fraud on 0300 123 2040."
+    "First, call your bank on 159 now (it puts you through to your bank's fraud team) and ask "
+    "them to freeze your card. Then report it to Action Fraud on 0300 123 2040. Forward any "
+    "scam texts to 7726 (free). Check your bank statements for payments you don't know."
 )
+NEVER_ASKS = "The council never asks for card or bank details by text, email or phone call."
 NEVER_IN_CHAT = (
     "Please don't send card numbers, bank details or your National Insurance number here: the "
     "council never needs them in a chat or a text. I have not stored them."
@@ -48,9 +50,26 @@ _MONEY_LOST = re.compile(
 )
 
 
+# "oh no I already put my card in", "I gave them my bank details", "typed my card number"
+_DETAILS_HANDED_OVER = re.compile(
+    r"\b(?:gave|give|given|entered|put|putting|typed|sent|paid|handed|filled in|shared|told)\b"
+    r"[^.?!]{0,40}?\b(?:card|bank|account|sort code|pin|password|details|security code|cvv|"
+    r"money)\b|\b(?:card|bank) details (?:were |have been )?(?:taken|stolen|given)",
+    re.IGNORECASE,
+)
+
+
 def money_lost(text: str) -> bool:
     """True when a scam report says details were already handed over or money is gone."""
-    return bool(_MONEY_LOST.search(text or ""))
+    return bool(_MONEY_LOST.search(text or "")) or scam_loss(text)
+
+
+def scam_loss(text: str) -> bool:
+    """Stricter, for any turn: card or bank details (or money) already handed over."""
+    text = text or ""
+    return bool(_DETAILS_HANDED_OVER.search(text)) or bool(
+        re.search(r"money (?:has been |was )?(?:taken|gone|stolen)|been scammed|lost money|"
+                  r"they took (?:my |our )?money", text, re.IGNORECASE))
 
 
 def approved_data_updates(session: Session, council_id: str) -> list[IncidentUpdate]:

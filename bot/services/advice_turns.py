@@ -6,10 +6,12 @@ from sqlalchemy.orm import Session
 
 from bot.services.advice import (
     MONEY_LOST_STEPS,
+    NEVER_ASKS,
     PHISHING_STEPS,
     complaint_text,
     data_concern_text,
     money_lost,
+    scam_loss,
 )
 from bot.services.cases import ensure_case, open_case_for
 from bot.services.escalation_turns import (
@@ -17,7 +19,9 @@ from bot.services.escalation_turns import (
     note_other_topics,
     safety_check_declined_turn,
     urgent_turn,
+    vulnerability_answer_turn,
 )
+from bot.services.subscription_turns import subscribe_no_turn, subscribe_yes_turn
 from bot.services.turn import (
     Outcome,
     TurnContext,
@@ -35,6 +39,8 @@ def data_concern_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Approved facts and practical steps; a data worry that reveals a safety risk goes urgent."""
     if detect_risk(ctx.text):
         return urgent_turn(session, ctx)
+    if scam_loss(ctx.text):  # "I gave them my bank details": the bank first, not data advice
+        return phishing_turn(session, ctx)
     council_id = resolve_turn_council(session, ctx)
     outcome = Outcome(slots={"council": council_id, "pending": None})
     outcome.say(data_concern_text(session, council_info(session, council_id)))
@@ -55,7 +61,9 @@ def phishing_turn(session: Session, ctx: TurnContext) -> Outcome:
     lost = money_lost(ctx.text)
     if lost:
         outcome.say(MONEY_LOST_STEPS)
-    outcome.say(PHISHING_STEPS)
+        outcome.say(NEVER_ASKS)
+    else:
+        outcome.say(PHISHING_STEPS)
     priority = "high" if lost else "standard"
     case = ensure_case(
         session,
@@ -71,6 +79,9 @@ def phishing_turn(session: Session, ctx: TurnContext) -> Outcome:
         {"case_category": "phishing_report", "case_priority": priority, "offer": "case"}
     )
     if lost:
+        details = dict(case.details or {})
+        details["details_handed_over"] = True
+        case.details = details
         outcome.slots["case_ref"] = case.reference
         return outcome.say(
             f"I've opened a high-priority case for you ({case.reference}). Can I take a safe way "
@@ -87,6 +98,10 @@ def phishing_turn(session: Session, ctx: TurnContext) -> Outcome:
 def complaint_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Acknowledge without arguing, log it with its service, give the route, offer a person."""
     council_id = resolve_turn_council(session, ctx)
+    earlier = open_case_for(session, ctx.conversation_id)
+    again = earlier is not None and (
+        earlier.category == "complaint" or ctx.slot("case_category") == "complaint"
+    )
     case = ensure_case(
         session,
         ctx.conversation_id,
@@ -108,6 +123,13 @@ def complaint_turn(session: Session, ctx: TurnContext) -> Outcome:
             "case_ref": case.reference,
         }
     )
+    if again:
+        # the second time: shorter and calmer, never the same block of text again
+        return outcome.say(
+            f"I'm sorry. I hear you. I've added this to your complaint ({case.reference}) and "
+            "a person will read it. Would you like someone to contact you?",
+            OFFER_BUTTONS,
+        )
     outcome.say(
         f"{complaint_text(council_info(session, council_id))} "
         f"Your reference is {case.reference}."
@@ -116,14 +138,24 @@ def complaint_turn(session: Session, ctx: TurnContext) -> Outcome:
 
 
 def affirm_turn(session: Session, ctx: TurnContext) -> Outcome:
-    """A 'yes' with nothing offered: ask what they need rather than guess."""
+    """A 'yes' to the text-me offer, or with nothing offered: ask what they need."""
+    if ctx.slot("subscribe_offer"):
+        return subscribe_yes_turn(session, ctx)
     return Outcome().say("OK. What would you like help with?")
 
 
 def deny_turn(session: Session, ctx: TurnContext) -> Outcome:
     """'No' to an offer: say what was already logged, if anything, and leave it there."""
+    if ctx.slot("subscribe_offer") and ctx.slot("offer") != "case":
+        return subscribe_no_turn(session, ctx)
     if ctx.slot("pending") == "safety_check":
         return safety_check_declined_turn(session, ctx)
+    if ctx.slot("pending") == "vulnerability":
+        return vulnerability_answer_turn(session, ctx, yes=False)
+    if ctx.slot("pending") in ("case_ref", "find_case"):  # "no, I don't have it"
+        from bot.services.case_status_turns import case_status_turn
+
+        return case_status_turn(session, ctx)
     if ctx.slot("offer") != "case":
         return Outcome().say("OK. Is there anything else I can help with?")
     case = open_case_for(session, ctx.conversation_id)
@@ -134,3 +166,18 @@ def deny_turn(session: Session, ctx: TurnContext) -> Outcome:
             "you ask. Is there anything else I can help with?"
         )
     return outcome.say("OK, I won't log anything. Is there anything else I can help with?")
+
+
+WELCOME = "You're welcome. Is there anything else I can help with?"
+
+
+def thanks_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """'Thanks' on its own gets a short welcome; 'thanks, so what about the bins?' is a
+    status question, and a scam loss said with thanks still gets the bank steps."""
+    if scam_loss(ctx.text):
+        return phishing_turn(session, ctx)
+    if resolve_turn_service(ctx, use_slot=False):
+        from bot.services.status_turns import service_status_turn
+
+        return service_status_turn(session, ctx)
+    return Outcome().say(WELCOME)

@@ -6,6 +6,8 @@ so the tracker store never keeps a phone number or email address.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case
@@ -30,6 +32,67 @@ from bot.triage import UrgentCategory, detect_risk, emergency_advice
 from bot.triage.tier import POSSIBLE, urgency_tier
 
 CONTACT_SLOTS = ("contact_reach", "contact_postcode", "contact_time", "contact_name")
+# Asked after a safe contact on a sensitive (domestic abuse) case, stored on the case.
+CONSENT_QUESTION = "Is it safe for us to call you, or text only, and when?"
+SMS_NUMBER_QUESTION = (
+    "Is it safe for us to text this number? Reply YES, or send a different safe number or an "
+    "email. Reply NO if we should not text this number."
+)
+NOT_SAFE_NOW = "Call 999 now. If you cannot speak, call 999, then press 55 when asked."
+VULNERABILITY_QUESTION = "Is anyone in the home over 75, disabled, seriously ill, or a baby?"
+FOOD_ROUTES = (
+    "For food today, a food bank can help: ask the council for a food bank referral, or find "
+    "one at trusselltrust.org. The council's local welfare scheme and hardship fund can help "
+    "with food, gas and electric. Staff will check these with you."
+)
+_SAFETY_QUESTIONS = re.compile(
+    r"\s*Are you(?:, and the person you are worried about,)? safe right now\?\s*"
+)
+_NOT_SAFE = re.compile(
+    r"\b(?:not|isn'?t|aren'?t|ain'?t|never)\s+safe\b(?!\s+(?:to|for)\b)|\bunsafe\b|"
+    r"\b(?:he|she|they)(?:'s|'re| is| are)\s+(?:outside|here|at the door|downstairs|coming|"
+    r"back|in the house)\b",
+    re.IGNORECASE,
+)
+_CANT_GO_HOME = re.compile(
+    r"\b(?:can'?t|cant|cannot|can not|won'?t|not able to)\s+(?:go|get|stay|sleep)\s+"
+    r"(?:back\s+)?(?:home|at home|in my (?:flat|house|home))|\bnowhere (?:safe )?to "
+    r"(?:stay|sleep|go)\b",
+    re.IGNORECASE,
+)
+_HEATING = re.compile(
+    r"\b(?:heating|heater|boiler|radiators?|hot water|no water|cold water only|freezing)\b",
+    re.IGNORECASE,
+)
+_VULNERABLE = re.compile(
+    r"\b(?:baby|babies|newborn|infant|toddler|disabled|disability|wheelchair|elderly|"
+    r"pensioner|ill|sick|cancer|chemo|oxygen|dialysis|frail|pregnant|(?:7[5-9]|[89]\d|1\d\d)"
+    r"(?: ?years? old| ?yo)?)\b",
+    re.IGNORECASE,
+)
+_YES = re.compile(r"^\s*(?:yes|yeah|yep|yh|y|ok|okay|sure|it is|it's fine|fine|safe)\b",
+                  re.IGNORECASE)
+_NO = re.compile(r"^\s*(?:no|nope|nah|n|not really|nobody|no one|none)\b", re.IGNORECASE)
+
+
+def not_safe_now(text: str) -> bool:
+    """'no I'm not safe, he's outside': danger now, not a question to ask again."""
+    return bool(_NOT_SAFE.search(text or ""))
+
+
+def cant_go_home(text: str) -> bool:
+    return bool(_CANT_GO_HOME.search(text or ""))
+
+
+def is_sensitive(case: Case | None) -> bool:
+    return bool(case is not None and (case.details or {}).get("sensitive"))
+
+
+def _set_detail(case: Case, **values: object) -> None:
+    details = dict(case.details or {})
+    details.update(values)
+    case.details = details
+
 # A reply to a form question with one of these intents is not an answer: let the rules act.
 INTERRUPTING_INTENTS = {
     "urgent_help",
@@ -79,6 +142,7 @@ def contact_markers(case: Case) -> dict[str, str | None]:
         "contact_postcode": "given" if case.postcode else details.get("postcode"),
         "contact_time": "given" if case.contact_time else details.get("time"),
         "contact_name": "given" if case.name else details.get("name"),
+        "contact_safety": "given" if details.get("contact_consent") else None,
     }
 
 
@@ -93,7 +157,7 @@ def _case_slots(case: Case) -> dict[str, object]:
 
 def _prefill(session: Session, ctx: TurnContext, case: Case) -> None:
     phone = sms_phone(session, ctx)
-    if phone and not case.phone:
+    if phone and not case.phone and not is_sensitive(case):  # a shared phone: ask first
         update_contact(session, case, phone=phone, preferred_contact="text")
     found = extract_contact(ctx.text).found()
     if found:
@@ -107,14 +171,81 @@ SAFETY_QUESTION = (
 
 def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     """A clear disclosure: the right emergency route first, then an urgent case at once. A
-    possible one (only the classifier, and not sure): one safety question first."""
+    possible one (only the classifier, and not sure): one safety question first. No heating
+    or hot water: one question about who is in the home sets the priority."""
     asked = ctx.slot("pending") == "safety_check"
     net_fired = ctx.entity("urgent_category") is not None
-    if not asked and not is_other_language(ctx) and (
+    existing = open_case_for(session, ctx.conversation_id)
+    urgent_already = existing is not None and existing.priority == "urgent" and existing.submitted
+    if not asked and not urgent_already and not is_other_language(ctx) and not not_safe_now(
+        ctx.text
+    ) and (
         urgency_tier(ctx.text, ctx.intent_confidence, net_fired) == POSSIBLE
+        and not _HEATING.search(ctx.text or "")
     ):
         return safety_question()
+    if _needs_vulnerability_question(session, ctx):
+        return vulnerability_question(session, ctx)
     return clear_urgent_turn(session, ctx)
+
+
+def _needs_vulnerability_question(session: Session, ctx: TurnContext) -> bool:
+    if ctx.slot("pending") == "vulnerability" or is_other_language(ctx):
+        return False
+    if not _HEATING.search(ctx.text or "") or _VULNERABLE.search(ctx.text or ""):
+        return False
+    if _urgent_category(ctx) not in (UrgentCategory.NO_HEATING_OR_WATER, UrgentCategory.GENERAL):
+        return False
+    case = open_case_for(session, ctx.conversation_id)
+    return case is None or "vulnerable" not in (case.details or {})
+
+
+def vulnerability_question(session: Session, ctx: TurnContext) -> Outcome:
+    """No heating or hot water: the emergency route, then who is in the home (sets priority)."""
+    council_id = resolve_turn_council(session, ctx)
+    council = council_info(session, council_id)
+    phone = council.out_of_hours_phone if council else "your council's out-of-hours line"
+    case = ensure_case(
+        session, ctx.conversation_id, ctx.channel, "human_request", "standard",
+        council_id=council_id, service_id="housing_repairs",
+        issue=_issue_text("No heating or hot water", ctx.text),
+        urgent_category=UrgentCategory.NO_HEATING_OR_WATER.value,
+    )
+    _prefill(session, ctx, case)
+    outcome = Outcome(slots={"pending": "vulnerability", "offer": "case", "council": council_id,
+                             "case_category": "urgent_help", "case_priority": "urgent"})
+    outcome.followup = "action_listen"  # no contact form until we know the priority
+    outcome.say(message("advice.no_heating_or_water", "en", phone=phone))
+    return outcome.say(VULNERABILITY_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
+
+
+def vulnerability_answer_turn(session: Session, ctx: TurnContext, yes: bool | None = None
+                              ) -> Outcome:
+    """The answer to "is anyone in the home over 75 ...": yes makes the case urgent, no keeps it
+    standard; an unclear answer is taken as yes (a false alarm costs a call back)."""
+    if yes is None:
+        text = ctx.text or ""
+        yes = not (_NO.search(text) and not _VULNERABLE.search(text))
+    case = open_case_for(session, ctx.conversation_id) or ensure_case(
+        session, ctx.conversation_id, ctx.channel, "human_request", "standard",
+        council_id=resolve_turn_council(session, ctx), service_id="housing_repairs",
+        urgent_category=UrgentCategory.NO_HEATING_OR_WATER.value,
+    )
+    _set_detail(case, vulnerable=yes, vulnerability_answer=redact_for_case(ctx.text)[:120])
+    if yes:
+        case = ensure_case(session, ctx.conversation_id, ctx.channel, "urgent_help", "urgent",
+                           submit=True)
+        outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
+        outcome.followup = "contact_form"
+        return outcome.say(
+            f"Thank you. I've made this urgent ({case.reference}) and alerted council staff."
+        )
+    outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
+    outcome.followup = "contact_form"
+    return outcome.say(
+        "Thank you. I've logged it as a repair for staff. I just need a few details: you can "
+        "skip the optional ones."
+    )
 
 
 def safety_question() -> Outcome:
@@ -143,9 +274,28 @@ def safety_check_declined_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
 
 
+def _housing_tonight(session: Session, council) -> str:  # noqa: ANN001 - CouncilInfo or None
+    if council is not None:
+        where = f"the {council.short_name} out-of-hours line on {council.out_of_hours_phone}"
+    else:
+        where = "your council's out-of-hours line (" + "; ".join(
+            f"{c.short_name} {c.out_of_hours_phone}" for c in list_councils(session)) + ")"
+    return (f"If you can't go home tonight, call {where} and ask for emergency housing. "
+            "It is open all night.")
+
+
 def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
-    """The right emergency route for this situation first, then an urgent case at once."""
+    """The right emergency route for this situation first, then an urgent case at once.
+
+    Said again in the same conversation, it is short: the 999 line, never "are you safe?"
+    a second time, and never the same block of text again."""
+    existing = open_case_for(session, ctx.conversation_id)
+    repeat = bool(existing is not None and existing.submitted and existing.priority == "urgent")
     category = _urgent_category(ctx)
+    if category == UrgentCategory.GENERAL and existing is not None and existing.urgent_category:
+        category = UrgentCategory(existing.urgent_category)
+    elif category == UrgentCategory.GENERAL and cant_go_home(ctx.text):
+        category = UrgentCategory.HOMELESS_TONIGHT
     council_id = resolve_turn_council(session, ctx)
     council = council_info(session, council_id)
     language = ctx.language if is_other_language(ctx) else "en"
@@ -158,6 +308,10 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
         )
         advice = emergency_advice(category, f"(out-of-hours lines: {numbers})", "your council",
                                   language)
+    danger = not_safe_now(ctx.text)
+    asked_before = bool(existing is not None and (existing.details or {}).get("safety_asked"))
+    if language == "en" and (danger or asked_before):
+        advice = _SAFETY_QUESTIONS.sub(" ", advice).strip()
     case = ensure_case(
         session,
         ctx.conversation_id,
@@ -170,11 +324,32 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
         urgent_category=category.value,
         submit=True,
     )
+    flags: dict[str, object] = {"safety_asked": True}
+    if category == UrgentCategory.DOMESTIC_ABUSE or case.urgent_category == "domestic_abuse":
+        flags["sensitive"] = True  # staff never call or text without the resident's consent
+    if danger:
+        flags["in_danger_now"] = True
+    if cant_go_home(ctx.text):
+        flags["cant_go_home_tonight"] = True
+    _set_detail(case, **flags)
     _prefill(session, ctx, case)
     outcome = Outcome(
         slots={**_case_slots(case), "offer": None, "pending": None, "council": council_id}
     )
+    if language == "en" and repeat:
+        # the second time: short and calm, the numbers first, nothing asked again
+        outcome.say(NOT_SAFE_NOW if danger or category == UrgentCategory.DOMESTIC_ABUSE
+                    else "If anyone is in danger, call 999 now.")
+        if cant_go_home(ctx.text):
+            outcome.say(_housing_tonight(session, council))
+        return outcome.say(f"Your urgent case {case.reference} is with council staff.")
+    if language == "en" and danger:
+        outcome.say(NOT_SAFE_NOW)
     outcome.say(advice)
+    if language == "en" and cant_go_home(ctx.text) and category != UrgentCategory.HOMELESS_TONIGHT:
+        outcome.say(_housing_tonight(session, council))
+    if language == "en" and category == UrgentCategory.NO_MONEY_FOR_ESSENTIALS:
+        outcome.say(FOOD_ROUTES)
     if language != "en":
         record_language(session, ctx)
         outcome.localised = True
@@ -205,6 +380,10 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Open (or reuse) this conversation's case before the contact form asks its questions."""
     if ctx.slot("pending") == "safety_check" and ctx.slot("case_category") == "urgent_help":
         return clear_urgent_turn(session, ctx)  # "yes" to "is anyone in danger?"
+    if ctx.slot("pending") == "vulnerability":
+        outcome = vulnerability_answer_turn(session, ctx, yes=True)
+        outcome.followup = None  # the rule opens the contact form next
+        return outcome
     category = ctx.slot("case_category") if ctx.slot("offer") == "case" else None
     category = category or ("human_request" if ctx.intent == "human_request" else "human_request")
     priority = ctx.slot("case_priority") if ctx.slot("offer") == "case" else None
@@ -251,6 +430,9 @@ def required_contact_slots(session: Session, ctx: TurnContext) -> list[str]:
     """Urgent cases, and residents who will be called back with an interpreter, are asked only
     for a safe way to reach them."""
     case = open_case_for(session, ctx.conversation_id)
+    if is_sensitive(case) and not is_other_language(ctx):  # the question is in English
+        declined = (case.details or {}).get("reach") == "declined"
+        return ["contact_reach"] if declined else ["contact_reach", "contact_safety"]
     if case is not None and (case.priority == "urgent" or is_other_language(ctx)):
         return ["contact_reach"]
     return list(CONTACT_SLOTS)
@@ -269,9 +451,23 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         "human_request",
         council_id=resolve_turn_council(session, ctx),
     )
-    interrupting = ctx.latest_action == "action_listen" and ctx.intent in INTERRUPTING_INTENTS
     details = extract_contact(ctx.text)
     found = details.found()
+    consent = requested == "contact_safety" and _consent_answer(ctx.text, found)
+    if requested == "contact_reach" and is_sensitive(case) and (
+        found.get("safe_to_call") is not None or found.get("preferred_contact")
+    ):
+        consent = True  # "text me on 07700 900118, it's safe to text" answers both questions
+    interrupting = (
+        ctx.latest_action == "action_listen" and ctx.intent in INTERRUPTING_INTENTS
+        and not (consent and not not_safe_now(ctx.text))  # "text only, he checks my phone"
+    )
+    if not interrupting and is_sensitive(case) and requested == "contact_reach" and not found:
+        sms_answer = _sms_number_answer(session, ctx, case)
+        if sms_answer is not None:
+            return sms_answer
+    if not interrupting and consent:
+        _record_consent(case, ctx.text, found)
     if not interrupting and requested and not found and not ctx.text.startswith("/"):
         _free_text_answer(ctx.text, requested, found)
     if found:
@@ -281,7 +477,7 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     outcome = Outcome()
     if interrupting:
         return outcome
-    if requested and not found and is_skip(ctx.text):
+    if requested and not found and is_skip(ctx.text) and not consent:
         _mark_skipped(case, requested, outcome)
     if requested == "contact_reach" and details.invalid and not (case.phone or case.email):
         outcome.say(_reask_text(details.invalid))
@@ -291,6 +487,54 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         if value is not None and value != ctx.slot(key):
             outcome.slots[key] = value
     return outcome
+
+
+def _consent_answer(text: str, found: dict[str, object]) -> bool:
+    """An answer to "Is it safe for us to call you, or text only, and when?"."""
+    if text.startswith("/"):
+        return False
+    return bool(found.get("safe_to_call") is not None or found.get("contact_time")
+                or found.get("preferred_contact") or _YES.search(text) or _NO.search(text)
+                or is_skip(text) or re.search(r"\b(?:call|ring|phone|text|txt)\b", text, re.I))
+
+
+def _record_consent(case: Case, text: str, found: dict[str, object]) -> None:
+    """Store what the resident said is safe; no clear yes to calls means text only."""
+    lowered = text.lower()
+    safe_to_call = found.get("safe_to_call")
+    if safe_to_call is None:
+        if re.search(r"\btext\b|\btxt\b|\bsms\b", lowered) and not re.search(
+                r"\b(?:call|ring|phone)\b", lowered):
+            safe_to_call = False
+        elif _YES.search(text) or re.search(r"\b(?:can|could|may) (?:call|ring|phone)\b",
+                                            lowered):
+            safe_to_call = True
+        else:
+            safe_to_call = False  # no consent to call was given
+    found["safe_to_call"] = safe_to_call
+    if safe_to_call is False and not found.get("preferred_contact"):
+        found["preferred_contact"] = "text"
+    _set_detail(case, contact_consent=redact_for_case(text)[:160] or "given",
+                consent_to_call=bool(safe_to_call))
+
+
+def _sms_number_answer(session: Session, ctx: TurnContext, case: Case) -> Outcome | None:
+    """By SMS on a sensitive case the number is used only after a yes (it may be shared)."""
+    phone = sms_phone(session, ctx)
+    if not phone or case.phone or case.email:
+        return None
+    if ctx.intent == "affirm" or _YES.search(ctx.text or ""):
+        update_contact(session, case, phone=phone, preferred_contact="text")
+        _set_detail(case, sms_number_confirmed=True)
+        return Outcome(slots={"contact_reach": "given"})
+    if ctx.intent == "deny" or _NO.search(ctx.text or ""):
+        _set_detail(case, reach="declined", sms_number_confirmed=False)
+        outcome = Outcome(slots={"contact_reach": "declined"})
+        return outcome.say(
+            "OK, we will not text this number. You can send a safe number or email at any time. "
+            f"Your reference is {case.reference}: ask me for updates with it."
+        )
+    return None
 
 
 def _mark_skipped(case: Case, requested: str, outcome: Outcome) -> None:
@@ -356,18 +600,33 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
         record_language(session, ctx)
         outcome.localised = True
         outcome.say(message("case_confirmation", ctx.language, reference=case.reference))
-    return outcome.say(text)
+    outcome.say(text)
+    waiting = ctx.slot("waiting_status")
+    if waiting and council is not None:  # the status question asked before the council was known
+        view = get_status(session, council.id, waiting)
+        if view is not None:
+            from bot.services.status_turns import _status_text
+
+            outcome.slots["waiting_status"] = None
+            outcome.say(f"You asked earlier: {_status_text(ctx, view, council)}")
+    return outcome
 
 
 def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
     """The contact form's first question, in the resident's language."""
     outcome = Outcome()
     outcome.localised = True
+    case = open_case_for(session, ctx.conversation_id)
+    if is_sensitive(case) and not is_other_language(ctx) and sms_phone(session, ctx) and not (
+            case.phone or case.email):
+        return outcome.say(SMS_NUMBER_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
     return outcome.say(message("ask_safe_contact", ctx.language if is_other_language(ctx)
                                else "en"))
 
 
 def _how_we_will_contact(case: Case) -> str:
+    if is_sensitive(case) and not (case.details or {}).get("contact_consent") and case.phone:
+        return "We will only contact you in a way you have told us is safe."
     if case.phone and case.safe_to_call is False:
         return f"We will text, not call, the {mask_phone(case.phone)}."
     if case.phone:

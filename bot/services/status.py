@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import SERVICE_STATES, Council, Service, ServiceStatus, utcnow
 from bot.services.councils import CouncilInfo
+from bot.services.subscriptions import record_status_change
 
 SERVICE_IDS = (
     "council_tax",
@@ -183,6 +184,7 @@ def set_status(
             ServiceStatus.council_id == council_id, ServiceStatus.service_id == service_id
         )
     ).scalar_one_or_none() or ServiceStatus(council_id=council_id, service_id=service_id)
+    old_state, old_affected = row.state, row.affected or ""
     row.state = state
     if affected is not None:
         row.affected = affected
@@ -194,6 +196,11 @@ def set_status(
     row.updated_by = updated_by
     session.add(row)
     session.flush()
+    # A restoration queues one text per subscriber, in this transaction. "What works" is the
+    # note only if staff rewrote it now: the old one would describe the disruption.
+    what_works = affected if affected and affected.strip() != old_affected.strip() else ""
+    record_status_change(session, council_id, service_id, old_state, state, updated_by,
+                         what_works)
     session.refresh(row)
     return _view(row)
 

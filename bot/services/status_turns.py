@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from bot.services.councils import council_from_text, our_districts
@@ -13,15 +15,21 @@ from bot.services.scope import (
     unlisted_service_answer,
 )
 from bot.services.status import (
+    STATE_WORDS,
     asks_for_overview,
     contact_routes,
+    describe_age,
     get_status,
     list_statuses,
     overview_answer,
     status_answer,
 )
+from bot.services.subscription_turns import offer as offer_subscription
+from bot.services.subscription_turns import subscribe_phone_turn
 from bot.services.topics import pointer, secondary_topics
 from bot.services.turn import (
+    OUTWARD_CODE,
+    SMS_CHANNEL,
     Outcome,
     TurnContext,
     button,
@@ -31,6 +39,8 @@ from bot.services.turn import (
     resolve_turn_service,
     service_buttons,
 )
+
+SMS_STATUS_SEGMENTS = 2
 
 COUNCIL_QUESTION = (
     "Which council area are you in? Choose one, or send your postcode (for example W10 6EL)."
@@ -62,27 +72,82 @@ def service_status_turn(session: Session, ctx: TurnContext) -> Outcome:
         return outcome.say(SERVICE_QUESTION, service_buttons(session))
     if not council_id:
         outcome.slots["pending"] = "overview" if overview else "council"
+        if service_id:  # kept until a council arrives, whatever comes in between
+            outcome.slots["waiting_status"] = service_id
         return outcome.say(COUNCIL_QUESTION, council_buttons(session))
     council = council_info(session, council_id)
     if overview:
         return outcome.say(overview_answer(list_statuses(session, council_id), council))
     view = get_status(session, council_id, service_id)
+    waiting = ctx.slot("waiting_status")
+    outcome.slots["waiting_status"] = None
+    if waiting and waiting != service_id:
+        earlier = get_status(session, council_id, waiting)
+        if earlier is not None:  # the question asked before the council was known
+            outcome.say(_status_text(ctx, earlier, council))
     if view is None:
         return outcome.say(
             f"I don't have a status for that service in {council.short_name} yet. "
             'You can ask a member of staff: say "speak to a person".'
         )
-    outcome.say(status_answer(view, council))
+    outcome.say(_status_text(ctx, view, council))
+    if view.state != "operating":
+        offer_subscription(outcome, council_id, service_id, view.service_name.split(",")[0])
+    if ctx.channel == SMS_CHANNEL:
+        return outcome  # two texts at most: the pointers wait for the next question
     for topic, service in secondary_topics(ctx.text, "service_status"):
         outcome.say(pointer(topic, service))
     return outcome
 
 
+def _status_text(ctx: TurnContext, view, council) -> str:  # noqa: ANN001
+    return sms_status_answer(view, council) if ctx.channel == SMS_CHANNEL else status_answer(
+        view, council)
+
+
+def sms_status_answer(view, council) -> str:  # noqa: ANN001 - StatusView, CouncilInfo
+    """The status answer cut to two GSM-7 segments: state, what to do, one route, the age."""
+    from bot.channels.sms_render import gsm7_segments, to_gsm7
+
+    name = view.service_name.split(",")[0]
+    head = f"{name} in {council.short_name} {STATE_WORDS.get(view.state, view.state)}."
+    route = ""
+    if view.state != "operating":
+        helpline = council.incident_helpline or council.out_of_hours_phone
+        route = f" Help: {helpline}." if helpline else ""
+    tail = f" (Updated {describe_age(view.updated_at)}.)"
+    body = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", (view.workaround or "").strip()):
+        if not sentence:
+            continue
+        candidate = f"{body} {sentence}" if body else sentence
+        text = to_gsm7(f"{head} {candidate}{route}{tail}")
+        if gsm7_segments(text) > SMS_STATUS_SEGMENTS:
+            break
+        body = candidate
+    text = to_gsm7(f"{head} {body}{route}{tail}" if body else f"{head}{route}{tail}")
+    if gsm7_segments(text) > SMS_STATUS_SEGMENTS:
+        text = to_gsm7(f"{head}{route}{tail}")
+    return text
+
+
 def inform_turn(session: Session, ctx: TurnContext) -> Outcome:
     """A bare detail ("W10 6EL", "bins", "westminster") answers the last question asked."""
+    from bot.services.advice import scam_loss
+
     pending = ctx.slot("pending")
+    if scam_loss(ctx.text):
+        from bot.services.advice_turns import phishing_turn
+
+        return phishing_turn(session, ctx)
     if pending in ("service", "council"):
         return service_status_turn(session, ctx)
+    if pending == "vulnerability":
+        from bot.services.escalation_turns import vulnerability_answer_turn
+
+        return vulnerability_answer_turn(session, ctx)
+    if pending == "subscribe_phone":
+        return subscribe_phone_turn(session, ctx)
     if pending == "safety_check":
         from bot.services.escalation_turns import safety_check_answer_turn
 
@@ -94,7 +159,7 @@ def inform_turn(session: Session, ctx: TurnContext) -> Outcome:
         if council_id:
             overview_ctx.slots = {**ctx.slots, "council": council_id}
         return service_status_turn(session, overview_ctx)
-    if pending in ("case_ref", "identity"):
+    if pending in ("case_ref", "identity", "find_case"):
         from bot.services.case_status_turns import case_status_turn
 
         return case_status_turn(session, ctx)
@@ -106,7 +171,13 @@ def inform_turn(session: Session, ctx: TurnContext) -> Outcome:
         return Outcome().say(out_of_area_answer(elsewhere))
     if council_id and (
         ctx.entity("council") or council_from_text(ctx.text) or ctx.entity("postcode")
+        or OUTWARD_CODE.search(ctx.text or "")
     ):
+        if ctx.slot("waiting_status"):  # "I'm in W11" after a digression: answer it now
+            waiting_ctx = TurnContext(**{**ctx.__dict__})
+            waiting_ctx.slots = {**ctx.slots, "service": ctx.slot("waiting_status"),
+                                 "waiting_status": None, "council": council_id}
+            return service_status_turn(session, waiting_ctx)
         council = council_info(session, council_id)
         return Outcome(slots={"council": council_id}).say(
             f"Thanks, I'll give you answers for {council.short_name}. What would you like to know?"
@@ -116,7 +187,15 @@ def inform_turn(session: Session, ctx: TurnContext) -> Outcome:
 
 def fallback_turn(session: Session, ctx: TurnContext, route_pending: bool = True) -> Outcome:
     """Unclear message: route it to a pending question if there is one, else offer options."""
+    from bot.services.advice import scam_loss
+
     if route_pending and ctx.slot("pending"):
+        return inform_turn(session, ctx)
+    if scam_loss(ctx.text):  # "oh no I already put my card in"
+        from bot.services.advice_turns import phishing_turn
+
+        return phishing_turn(session, ctx)
+    if ctx.slot("waiting_status") and _council_named(session, ctx):
         return inform_turn(session, ctx)
     if resolve_turn_service(ctx, use_slot=False):
         return service_status_turn(session, ctx)
@@ -143,8 +222,23 @@ OUT_OF_SCOPE = (
 
 def out_of_scope_turn(session: Session, ctx: TurnContext) -> Outcome:
     """A message that names a council service is never brushed off as out of scope."""
+    from bot.services.advice import scam_loss
+
+    if scam_loss(ctx.text):
+        from bot.services.advice_turns import phishing_turn
+
+        return phishing_turn(session, ctx)
     if resolve_turn_service(ctx, use_slot=False):
         return service_status_turn(session, ctx)
     if is_other_language(ctx):
         return not_understood(ctx)
     return Outcome().say(OUT_OF_SCOPE)
+
+
+def _council_named(session: Session, ctx: TurnContext) -> bool:
+    from bot.services.councils import resolve_council
+
+    text = ctx.text or ""
+    return any(resolve_council(session, c) for c in (
+        ctx.entity("council"), ctx.entity("postcode"), council_from_text(text),
+        *OUTWARD_CODE.findall(text)))

@@ -158,3 +158,29 @@ def guard_financial_details(ctx: TurnContext, outcome: Outcome) -> Outcome:
     ):
         outcome.say(NEVER_IN_CHAT)
     return outcome
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def dedupe_sentences(outcome: Outcome) -> Outcome:
+    """No sentence said twice in one turn: a later repeat is dropped (a message left empty is
+    dropped too, unless it carries buttons, which then keep their last remaining text)."""
+    seen: set[str] = set()
+    kept: list[Message] = []
+    for msg in outcome.messages:
+        parts = []
+        for sentence in _SENTENCE.split(msg.text or ""):
+            key = " ".join(re.sub(r"[^\w\s]", " ", sentence.lower()).split())
+            if not key:
+                continue
+            if key in seen and len(key) > 12:  # "Thanks." twice is harmless; long ones are not
+                continue
+            seen.add(key)
+            parts.append(sentence)
+        if parts:
+            kept.append(Message(" ".join(parts), msg.buttons))
+        elif msg.buttons:
+            kept.append(Message(msg.text, msg.buttons))
+    outcome.messages = kept
+    return outcome

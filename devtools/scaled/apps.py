@@ -118,8 +118,8 @@ def spawn_actions(layout: Layout, index: int) -> int | None:
     name = actions_name(index)
     if running(layout, name):
         return pid(layout, name)
-    argv = [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(layout.ports.actions(index)),
-            "--actions", "actions"]
+    argv = [str(VENV_BIN / "python"), "-m", "bot.action_server",
+            "--port", str(layout.ports.actions(index)), "--actions", "actions"]
     return spawn(argv, layout.instance_env(index), layout.paths.log(name),
                  layout.paths.pid_file(name), PROJECT_ROOT)
 

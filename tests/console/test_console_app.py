@@ -27,7 +27,7 @@ from tests.console.fake_rasa import FakeRasa
 
 SAMPLE_ARGS = {
     "reference": "WM-0000-0000", "council_id": "westminster", "service_id": "council_tax",
-    "update_id": 1, "username": "nobody",
+    "update_id": 1, "username": "nobody", "broadcast_id": 1,
 }
 
 

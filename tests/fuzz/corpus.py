@@ -49,12 +49,24 @@ NASTY_TEXT: tuple[str, ...] = (
     "null",
 )
 
-NASTY_SENDERS: tuple[str, ...] = (
-    "x" * 200,  # the longest sender the REST channel accepts
-    "../../etc/passwd",
+NASTY_SENDERS: tuple[str, ...] = (  # odd, but safe conversation ids: answered under their own id
+    "x" * 128,  # the longest sender the REST channel accepts
     "sender with spaces",
     "😀",
-    "\u202eredisr",
     "'; DROP TABLE events; --",
+    "...",
+)
+
+REFUSED_SENDERS: tuple[str, ...] = (  # conversation ids the REST channel refuses (400)
+    "x" * 129,
+    "../../etc/passwd",  # "/", "?", "#" and "\\" would break the console's /conversations/ URLs
+    "case?id=1",
+    "a#fragment",
+    "back\\slash",
+    "\u202eredisr",  # control and format characters
+    "nul\x00",
     "sms-0000000000000000000a",  # looks like an SMS pseudonym: REST must not reach its number
+    "..",  # a dot segment: the console's URL would lose it
+    "",
+    "   ",
 )

@@ -39,7 +39,7 @@ from bot.db.engine import session_scope
 from bot.db.migrate import upgrade
 from bot.db.seed import seed
 from devtools.devstack import Servers
-from tests.fuzz.corpus import NASTY_SENDERS, NASTY_TEXT
+from tests.fuzz.corpus import NASTY_SENDERS, NASTY_TEXT, REFUSED_SENDERS
 from tests.fuzz.support import (
     assert_clean,
     assert_still_answers,
@@ -104,6 +104,14 @@ def test_rest_nasty_sender_is_answered_under_its_own_id(stack: Servers, sender: 
     assert_clean(response)
     replies = response.json()
     assert replies and all(r["recipient_id"] == sender for r in replies)
+
+
+@pytest.mark.parametrize("sender", REFUSED_SENDERS, ids=range(len(REFUSED_SENDERS)))
+def test_rest_unsafe_sender_is_a_client_error(stack: Servers, sender: str) -> None:
+    response = rest_json(stack, {"sender": sender, "message": "is the tip open in westminster"})
+    assert_clean(response)
+    assert response.status_code == 400
+    assert response.json()["error"] in ("invalid_sender", "sender_required")
 
 
 @SOME

@@ -7,10 +7,67 @@
      tracker.latest_message["metadata"]["council"];
    - all text goes in with textContent, never as HTML;
    - websocket first: Rasa's socket.io server does not check origins for websockets, and the
-     polling fallback needs the page origin in `rasa run --cors`. */
+     polling fallback needs the page origin in `rasa run --cors`;
+   - quick exit ("Leave this site", or Escape twice): removes every council-chat key from
+     localStorage and sessionStorage, drops the socket and replaces the page with a neutral
+     site by location.replace, so Back does not lead to the chat;
+   - phone numbers in messages become tel: links, built as DOM nodes (never innerHTML);
+   - staff messages are labelled "Council officer": a message is from staff when it says so
+     (metadata.sender "staff" or utter_action "utter_staff_message", with an optional
+     metadata.staff_name), or when it arrives between "staff has joined" and "handed you
+     back" (Rasa's socketio channel sends only the text of utter_staff_message today). */
 (function () {
   "use strict";
 
+  var CHAT_PREFIX = "council-chat:";
+  var exitCleanups = [];
+
+  /* ---- Quick exit ------------------------------------------------------------------- */
+  (function () {
+    var bar = document.getElementById("quick-exit");
+    var link = document.getElementById("quick-exit-link");
+    if (!bar || !link) { return; }
+    var target = link.href;
+    // first in the tab order: before the skip link
+    document.body.insertBefore(bar, document.body.firstChild);
+    document.body.classList.add("has-quick-exit");
+
+    function forget(store) {
+      try {
+        for (var i = store.length - 1; i >= 0; i -= 1) {
+          var key = store.key(i);
+          if (key && key.indexOf(CHAT_PREFIX) === 0) { store.removeItem(key); }
+        }
+      } catch (error) { /* storage unavailable: nothing kept there */ }
+    }
+
+    function leave(event) {
+      if (event) { event.preventDefault(); }
+      exitCleanups.forEach(function (cleanup) {
+        try { cleanup(); } catch (error) { /* leave regardless */ }
+      });
+      try { forget(window.localStorage); } catch (error) { /* blocked storage */ }
+      try { forget(window.sessionStorage); } catch (error) { /* blocked storage */ }
+      document.documentElement.classList.add("is-leaving");
+      document.title = "";
+      window.location.replace(target);
+    }
+
+    link.addEventListener("click", leave);
+    var lastEscape = 0;
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" && event.key !== "Esc") { lastEscape = 0; return; }
+      var now = Date.now();
+      if (lastEscape && now - lastEscape < 1500) {
+        lastEscape = 0;
+        leave(event);
+        return;
+      }
+      lastEscape = now;
+    });
+  }());
+
+  /* ---- Chat ------------------------------------------------------------------------- */
   var root = document.getElementById("chat");
   if (!root) { return; }
 
@@ -23,8 +80,14 @@
   var sendButton = document.getElementById("chat-send");
   var suggestions = document.getElementById("chat-suggestions");
   var resetButton = document.getElementById("chat-reset");
-  var KEY = "council-chat:" + council + ":";
+  var typing = document.getElementById("chat-typing");
+  var KEY = CHAT_PREFIX + council + ":";
   var MAX_HISTORY = 200;
+  var TYPING_TIMEOUT_MS = 20000;
+  var STAFF_JOINED = /member of (council )?staff has joined/i;
+  var STAFF_LEFT = /handed you back to the automated assistant|member of staff has left/i;
+  // UK numbers: national (0...) and +44 with 10-11 digits, and the short helplines.
+  var PHONE = /(^|[^\w£$€.,:/+\-])((?:\+44\s?\(?0?\)?\s?|0)\d{2,4}(?:[\s-]?\d{3,4}){1,2}|(?:999|112|111|101|105|119|116\s?\d{3}))(?![\w£$€%/\-]|[.,:]\d)/g;
 
   var storage = (function () {
     try {
@@ -68,9 +131,23 @@
     storage.setItem(KEY + "session", sessionId);
   }
   var history = readHistory();
+  var staffPresent = storage.getItem(KEY + "staff") === "1";
   var pending = [];
   var ready = false;
   var socket = null;
+  var typingTimer = null;
+
+  exitCleanups.push(function () {
+    history = [];
+    pending = [];
+    if (typingTimer) { window.clearTimeout(typingTimer); }
+    if (socket) { socket.disconnect(); socket = null; }
+    while (log.firstChild) { log.removeChild(log.firstChild); }
+    input.value = "";
+    storage.removeItem(KEY + "history");
+    storage.removeItem(KEY + "session");
+    storage.removeItem(KEY + "staff");
+  });
 
   function setStatus(text, problem) {
     if (statusLine.textContent !== text) { statusLine.textContent = text; }
@@ -90,14 +167,69 @@
     return node;
   }
 
+  function telHref(number) {
+    var digits = number.replace(/[^\d+]/g, "").replace(/^\+44\(?0?\)?/, "+44");
+    return "tel:" + digits;
+  }
+
+  /* Text with every phone number as a tel: link, as DOM nodes (text stays text). */
+  function linkedText(tag, className, text) {
+    var node = element(tag, className);
+    var at = 0;
+    var match;
+    PHONE.lastIndex = 0;
+    while ((match = PHONE.exec(text)) !== null) {
+      var start = match.index + match[1].length;
+      var number = match[2];
+      var digits = number.replace(/\D/g, "");
+      var national = number.charAt(0) === "0" || number.charAt(0) === "+";
+      if (national && (digits.length < 10 || digits.length > 12)) { continue; }
+      if (start > at) { node.appendChild(document.createTextNode(text.slice(at, start))); }
+      var link = element("a", "msg__tel", number);
+      link.href = telHref(number);
+      node.appendChild(link);
+      at = start + number.length;
+    }
+    if (at < text.length) { node.appendChild(document.createTextNode(text.slice(at))); }
+    return node;
+  }
+
+  function firstName(name) {
+    return String(name || "").trim().split(/\s+/)[0].slice(0, 40);
+  }
+
+  function whoLabel(entry) {
+    if (entry.role === "user") { return "You"; }
+    if (entry.role === "staff") {
+      var name = firstName(entry.name);
+      return name ? "Council officer " + name : "Council officer";
+    }
+    return "Council assistant";
+  }
+
   function renderEntry(entry) {
     var mine = entry.role === "user";
-    var box = element("div", "msg " + (mine ? "msg--user" : "msg--bot"));
-    box.appendChild(element("span", "msg__who", mine ? "You" : "Council"));
-    box.appendChild(element("p", "msg__text", entry.text));
+    var classes = "msg " + (mine ? "msg--user" : "msg--bot");
+    if (entry.role === "staff") { classes += " msg--staff"; }
+    var box = element("div", classes);
+    box.appendChild(element("span", "msg__who", whoLabel(entry)));
+    box.appendChild(mine ? element("p", "msg__text", entry.text)
+                         : linkedText("p", "msg__text", entry.text));
     var time = timeLabel(entry.time);
     if (time) { box.appendChild(element("span", "msg__time", time)); }
     return box;
+  }
+
+  function showTyping() {
+    if (!typing || staffPresent) { return; }
+    typing.hidden = false;
+    if (typingTimer) { window.clearTimeout(typingTimer); }
+    typingTimer = window.setTimeout(hideTyping, TYPING_TIMEOUT_MS);
+  }
+
+  function hideTyping() {
+    if (typingTimer) { window.clearTimeout(typingTimer); typingTimer = null; }
+    if (typing) { typing.hidden = true; }
   }
 
   function removeQuickReplies() {
@@ -121,8 +253,46 @@
     log.appendChild(group);
   }
 
-  function scrollToEnd() {
+  /* Is the resident following the chat (typing in it, or looking at it)? Then new
+     messages are brought into view, on a phone too, where the page itself scrolls. */
+  function following() {
+    if (root.contains(document.activeElement)) { return true; }
+    var box = root.getBoundingClientRect();
+    var height = window.visualViewport ? window.visualViewport.height : window.innerHeight;
+    return box.bottom > 0 && box.top < height;
+  }
+
+  function scrollToEnd(logOnly) {
     log.scrollTop = log.scrollHeight;
+    var last = log.lastElementChild;
+    if (logOnly || !last || !following()) { return; }
+    var view = window.visualViewport;
+    var viewBottom = view ? view.offsetTop + view.height : window.innerHeight;
+    var exitBar = document.getElementById("quick-exit");  // fixed at the top, over the page
+    var viewTop = Math.max(view ? view.offsetTop : 0,
+                           exitBar ? exitBar.getBoundingClientRect().bottom : 0);
+    var formBox = form.getBoundingClientRect();
+    var lastBox = last.getBoundingClientRect();
+    // bring the message box into view, but never push the newest message off the top
+    var offset = 0;
+    if (formBox.bottom > viewBottom) { offset = formBox.bottom - viewBottom; }
+    if (lastBox.top - offset < viewTop) { offset = lastBox.top - viewTop; }
+    if (offset) { window.scrollBy(0, offset); }
+  }
+
+  /* The on-screen keyboard shrinks the visual viewport, not the layout one: size the log
+     to what is visible (--chat-viewport) and keep the message box above the keyboard. */
+  function fitViewport() {
+    var view = window.visualViewport;
+    if (!view) { return; }
+    root.style.setProperty("--chat-viewport", Math.round(view.height) + "px");
+    if (document.activeElement === input) {
+      var box = form.getBoundingClientRect();
+      var bottom = view.offsetTop + view.height;
+      if (box.bottom > bottom || box.top < view.offsetTop) {
+        window.scrollBy(0, box.bottom - bottom);
+      }
+    }
   }
 
   function showEntry(entry) {
@@ -157,7 +327,28 @@
     removeQuickReplies();
     record({ role: "user", text: shown, time: new Date().toISOString() });
     pending.push(payload);
+    showTyping();
     flush();
+  }
+
+  function setStaffPresent(present) {
+    staffPresent = present;
+    if (present) { storage.setItem(KEY + "staff", "1"); } else { storage.removeItem(KEY + "staff"); }
+  }
+
+  /* Who sent a bot_uttered message: "staff" (with a name if it carries one) or "bot". */
+  function sender(message, text) {
+    var meta = message.metadata && typeof message.metadata === "object" ? message.metadata : {};
+    var action = meta.utter_action || message.utter_action;
+    if (action === "utter_staff_joined") { setStaffPresent(true); return { role: "bot" }; }
+    if (action === "utter_staff_left") { setStaffPresent(false); return { role: "bot" }; }
+    var name = meta.staff_name || meta.staff_first_name || "";
+    if (meta.sender === "staff" || action === "utter_staff_message") {
+      return { role: "staff", name: typeof name === "string" ? name : "" };
+    }
+    if (STAFF_JOINED.test(text)) { setStaffPresent(true); return { role: "bot" }; }
+    if (STAFF_LEFT.test(text)) { setStaffPresent(false); return { role: "bot" }; }
+    return staffPresent ? { role: "staff", name: "" } : { role: "bot" };
   }
 
   function normaliseReplies(message) {
@@ -179,24 +370,30 @@
     }
     var replies = normaliseReplies(message);
     if (!text && !replies.length) { return; }
+    hideTyping();
     removeQuickReplies();
-    record({ role: "bot", text: text, time: new Date().toISOString(), replies: replies });
+    var from = sender(message, text);
+    var entry = { role: from.role, text: text, time: new Date().toISOString(), replies: replies };
+    if (from.name) { entry.name = firstName(from.name); }
+    record(entry);
     if (replies.length) { renderQuickReplies(replies); scrollToEnd(); }
   }
 
   function renderHistory() {
     history.forEach(showEntry);
     var last = history[history.length - 1];
-    if (last && last.role === "bot" && last.replies && last.replies.length) {
+    if (last && last.role !== "user" && last.replies && last.replies.length) {
       renderQuickReplies(last.replies);
     }
-    scrollToEnd();
+    scrollToEnd(true);  // on load: the log only, the page stays at the top
   }
 
   function clearConversation() {
     if (!window.confirm("Clear this conversation from this device and start a new one?")) { return; }
     history = [];
     pending = [];
+    hideTyping();
+    setStaffPresent(false);
     storage.removeItem(KEY + "history");
     sessionId = newSessionId();
     storage.setItem(KEY + "session", sessionId);
@@ -267,6 +464,11 @@
     });
   }
   resetButton.addEventListener("click", clearConversation);
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", fitViewport);
+    fitViewport();
+  }
+  input.addEventListener("focus", function () { window.setTimeout(fitViewport, 300); });
 
   renderHistory();
   connect();

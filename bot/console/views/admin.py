@@ -1,4 +1,5 @@
-"""Supervisor area: service statuses, incident updates, staff accounts and the audit log.
+"""Supervisor area: service statuses, incident updates, SMS subscribers and broadcasts, staff
+accounts and the audit log.
 
 Statuses and updates go to the same database the action server reads, so the assistant's next
 answer uses them. Every change writes an audit row in the same transaction.
@@ -27,7 +28,15 @@ from bot.console import audit
 from bot.console.accounts import create_staff, list_staff, normalise_username, set_active
 from bot.console.security import require_supervisor
 from bot.db.engine import session_scope
-from bot.db.models import SERVICE_STATES, STAFF_ROLES, Council, IncidentUpdate
+from bot.db.models import (
+    SERVICE_STATES,
+    STAFF_ROLES,
+    Council,
+    IncidentUpdate,
+    Service,
+    SmsBroadcast,
+)
+from bot.services import subscriptions
 from bot.services.status import list_statuses, set_status
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
@@ -36,7 +45,7 @@ bp.before_request(require_supervisor)
 UPDATE_KINDS = ("general", "data")
 AUDIT_PAGE = 100
 LIMITS = {"affected": 1000, "workaround": 1000, "expected_restoration": 120,
-          "title": 200, "body": 4000}
+          "title": 200, "body": 4000, "message": 480}
 
 
 def _db() -> AbstractContextManager[Session]:
@@ -129,6 +138,99 @@ def incident_visibility(update_id: int) -> Response:
                      f"{update.council_id}/update-{update.id}", update.title)
     flash("Update restored." if visible else "Update withdrawn from residents.", "success")
     return redirect(url_for("admin.incidents"))
+
+
+# --- "text me when it's back": subscribers and broadcasts -----------------------------------
+
+
+def _names(session: Session) -> tuple[list[Council], dict[str, str], list[Service]]:
+    councils = _councils(session)
+    services = list(session.execute(select(Service).order_by(Service.name)).scalars())
+    return councils, {c.id: c.short_name for c in councils}, services
+
+
+@bp.get("/subscribers")
+def subscribers() -> str:
+    with _db() as session:
+        councils, names, services = _names(session)
+        counts = subscriptions.subscriber_counts(session)
+        waiting = subscriptions.pending_counts(session)
+    service_names = {service.id: service.name for service in services}
+    totals: dict[str, int] = {}
+    for council_id, _service_id, count in counts:
+        totals[council_id] = totals.get(council_id, 0) + count
+    return render_template("staff/subscribers.html", counts=counts, names=names,
+                           service_names=service_names, totals=totals, waiting=waiting)
+
+
+def _broadcast_page(preview: subscriptions.BroadcastPreview | None = None,
+                    form: dict[str, str] | None = None) -> str:
+    with _db() as session:
+        councils, names, services = _names(session)
+        rows = subscriptions.broadcasts(session)
+        figures = subscriptions.broadcast_figures(session, [row.id for row in rows])
+        session.expunge_all()
+    return render_template(
+        "staff/broadcasts.html", councils=councils, names=names, services=services,
+        service_names={service.id: service.name for service in services}, rows=rows,
+        figures=figures, preview=preview, form=form or {}, me=current_user.username,
+    )
+
+
+@bp.get("/broadcasts")
+def broadcasts() -> str:
+    return _broadcast_page()
+
+
+@bp.post("/broadcasts")
+def draft_broadcast() -> str | Response:
+    """Preview first ("preview"); "submit" stores it for a second supervisor's approval."""
+    form = {"council": request.form.get("council", ""),
+            "service": request.form.get("service", ""), "message": _field("message")}
+    if request.form.get("action") != "submit":
+        with _db() as session:
+            if session.get(Council, form["council"]) is None:
+                flash("Choose a council.", "error")
+                return redirect(url_for("admin.broadcasts"))
+            preview = subscriptions.preview_broadcast(session, form["council"],
+                                                      form["service"] or None, form["message"])
+        return _broadcast_page(preview, form)
+    try:
+        with _db() as session:
+            row = subscriptions.draft_broadcast(session, form["council"], form["service"] or None,
+                                                form["message"], current_user.username)
+            recipients = len(subscriptions.subscribers_for(session, row.council_id,
+                                                           row.service_id))
+            audit.record(session, current_user.username, "broadcast.draft",
+                         f"{row.council_id}/broadcast-{row.id}",
+                         f"{recipients} recipients, {row.segments} segments: {row.body}")
+        flash("Saved. A second supervisor must approve it before it is sent.", "success")
+    except subscriptions.BroadcastError as error:
+        flash(f"Not saved: {error}", "error")
+    return redirect(url_for("admin.broadcasts"))
+
+
+@bp.post("/broadcasts/<int:broadcast_id>/decision")
+def decide_broadcast(broadcast_id: int) -> Response:
+    approve = request.form.get("decision") == "approve"
+    queued = 0
+    try:
+        with _db() as session:
+            if approve:
+                queued = subscriptions.approve_broadcast(session, broadcast_id,
+                                                         current_user.username)
+            else:
+                subscriptions.reject_broadcast(session, broadcast_id, current_user.username)
+            row = session.get(SmsBroadcast, broadcast_id)
+            audit.record(session, current_user.username,
+                         "broadcast.approve" if approve else "broadcast.reject",
+                         f"{row.council_id if row else ''}/broadcast-{broadcast_id}",
+                         f"{queued} texts queued" if approve else "")
+        flash(f"Approved: {queued} texts queued." if approve else "Broadcast rejected.",
+              "success")
+    except subscriptions.BroadcastError as error:
+        flash(f"Not done: {error}", "error")
+    return redirect(url_for("admin.broadcasts"))
 
 
 @bp.get("/staff")

@@ -1,0 +1,79 @@
+"""'Text me when it's back': the offer after a status answer, and the yes, the no, the number.
+
+After any status answer about a service that is not working, the resident is offered one text
+when it is back. By SMS their own number is used (after a clear yes); on web chat they give a
+UK mobile number. The subscription itself (one per council, service and number, 30 days, one
+text per restoration) is bot.services.subscriptions.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from bot.services.subscriptions import normalise_subscriber, subscribe
+from bot.services.turn import SMS_CHANNEL, Outcome, TurnContext, button, sms_phone
+
+logger = logging.getLogger(__name__)
+ASK_MOBILE = ("What UK mobile number should I text? (I'll only use it for this, and you can "
+              "reply STOP at any time.)")
+
+
+def offer(outcome: Outcome, council_id: str, service_id: str, service_name: str) -> Outcome:
+    """Add the offer to a status answer about a service that is not working."""
+    outcome.slots["subscribe_offer"] = f"{council_id}:{service_id}"
+    outcome.slots["offer"] = None  # a "yes" now answers this offer, not an earlier one
+    return outcome.say(f"Want a text when {service_name} is working again?",
+                       [button("Yes, text me", "affirm"), button("No, thanks", "deny")])
+
+
+def _channel(ctx: TurnContext) -> str:
+    return "sms" if ctx.channel == SMS_CHANNEL else (
+        "socketio" if ctx.channel == "socketio" else "rest")
+
+
+def _subscribe(session: Session, ctx: TurnContext, phone: str) -> Outcome:
+    council_id, _, service_id = str(ctx.slot("subscribe_offer")).partition(":")
+    outcome = Outcome(slots={"subscribe_offer": None, "pending": None})
+    try:
+        subscribe(session, council_id, service_id, phone, _channel(ctx))
+    except ValueError:
+        logger.warning("subscription refused for %s", ctx.conversation_id)
+        return outcome.say("Sorry, I couldn't set that up. You can ask me again at any time.")
+    from bot.channels.sms_store import is_opted_out
+
+    stopped = " You replied STOP earlier, so text START first." if is_opted_out(phone) else ""
+    return outcome.say("Done: I'll send you one text when it's working again, within the next "
+                       f"30 days. Reply STOP to that number to cancel.{stopped}")
+
+
+def subscribe_yes_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """Yes to the offer: by SMS use their number; on the web ask for a mobile."""
+    phone = sms_phone(session, ctx)
+    if phone:
+        return _subscribe(session, ctx, phone)
+    return Outcome(slots={"pending": "subscribe_phone"}).say(ASK_MOBILE)
+
+
+def subscribe_phone_turn(session: Session, ctx: TurnContext) -> Outcome:
+    """The mobile number typed after ASK_MOBILE (anything else: asked once more, then dropped)."""
+    try:
+        phone = normalise_subscriber(ctx.entity("phone") or ctx.text, "socketio")
+    except ValueError:
+        if ctx.slot("subscribe_retry"):
+            return Outcome(slots={"pending": None, "subscribe_offer": None,
+                                  "subscribe_retry": None}).say(
+                "OK, I won't set up a text. You can ask me again at any time.")
+        return Outcome(slots={"subscribe_retry": "asked"}).say(
+            "That doesn't look like a UK mobile number. It has 11 digits and starts 07, like "
+            "07700 900123. Or say \"no\" to skip.")
+    outcome = _subscribe(session, ctx, phone)
+    outcome.slots["subscribe_retry"] = None
+    return outcome
+
+
+def subscribe_no_turn(session: Session, ctx: TurnContext) -> Outcome:
+    return Outcome(slots={"subscribe_offer": None, "pending": None,
+                          "subscribe_retry": None}).say(
+        "OK, no text. Is there anything else I can help with?")
