@@ -11,6 +11,7 @@ Council entities get the same treatment from the council names residents use.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -26,48 +27,37 @@ from bot.services.status import SERVICE_IDS, service_from_text
 EXTRACTOR = "EntityValueNormaliser"
 
 
-def normalised_service_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`entities` with every service value one of SERVICE_IDS (or the entity dropped)."""
+def _normalised(
+    text: str,
+    entities: list[dict[str, Any]],
+    kind: str,
+    known: Collection[str],
+    from_text: Callable[[str], str | None],
+    span_falls_back_to_message: bool,
+) -> list[dict[str, Any]]:
+    """`entities` with every `kind` value in `known`: an unknown value is mapped from its own
+    words (then, if `span_falls_back_to_message`, from the whole message) or dropped; when no
+    `kind` entity is left and the message names one, it is added."""
     kept: list[dict[str, Any]] = []
-    whole = None
-    found_service = False
-    for entity in entities:
-        if entity.get("entity") != "service":
-            kept.append(entity)
-            continue
-        value = str(entity.get("value") or "")
-        if value not in SERVICE_IDS:
-            span = text[entity.get("start", 0): entity.get("end", 0)] or value
-            mapped = service_from_text(span) or service_from_text(value)
-            if mapped is None:
-                whole = whole if whole is not None else (service_from_text(text) or "")
-                mapped = whole or None
-            if mapped is None:
-                continue
-            entity = {**entity, "value": mapped,
-                      "processors": [*(entity.get("processors") or []), EXTRACTOR]}
-        found_service = True
-        kept.append(entity)
-    if not found_service and not text.startswith("/"):
-        mapped = service_from_text(text)
-        if mapped:
-            kept.append({"entity": "service", "value": mapped, "start": 0, "end": len(text),
-                         "confidence_entity": 0.5, "extractor": EXTRACTOR})
-    return kept
+    whole: str | None = None
 
+    def from_message() -> str | None:
+        nonlocal whole
+        if whole is None:
+            whole = from_text(text) or ""
+        return whole or None
 
-def normalised_council_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`entities` with every council value a configured council id (or the entity dropped)."""
-    kept: list[dict[str, Any]] = []
     found = False
     for entity in entities:
-        if entity.get("entity") != "council":
+        if entity.get("entity") != kind:
             kept.append(entity)
             continue
         value = str(entity.get("value") or "")
-        if value not in COUNCIL_ALIASES:
+        if value not in known:
             span = text[entity.get("start", 0): entity.get("end", 0)] or value
-            mapped = council_from_text(span) or council_from_text(value)
+            mapped = from_text(span) or from_text(value)
+            if mapped is None and span_falls_back_to_message:
+                mapped = from_message()
             if mapped is None:
                 continue
             entity = {**entity, "value": mapped,
@@ -75,11 +65,21 @@ def normalised_council_entities(text: str, entities: list[dict[str, Any]]) -> li
         found = True
         kept.append(entity)
     if not found and not text.startswith("/"):
-        mapped = council_from_text(text)
+        mapped = from_message()
         if mapped:
-            kept.append({"entity": "council", "value": mapped, "start": 0, "end": len(text),
+            kept.append({"entity": kind, "value": mapped, "start": 0, "end": len(text),
                          "confidence_entity": 0.5, "extractor": EXTRACTOR})
     return kept
+
+
+def normalised_service_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`entities` with every service value one of SERVICE_IDS (or the entity dropped)."""
+    return _normalised(text, entities, "service", SERVICE_IDS, service_from_text, True)
+
+
+def normalised_council_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`entities` with every council value a configured council id (or the entity dropped)."""
+    return _normalised(text, entities, "council", COUNCIL_ALIASES, council_from_text, False)
 
 
 @DefaultV1Recipe.register(
