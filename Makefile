@@ -15,6 +15,8 @@ MODEL := models/council.tar.gz
 TRAINING_INPUTS := $(shell find data -name "*.yml" 2>/dev/null) domain.yml config.yml $(wildcard bot/nlu/*.py) $(wildcard bot/triage/*.py bot/parsing/*.py) bot/privacy/redactor.py
 
 export RASA_TELEMETRY_ENABLED := false
+# this checkout's code first, whatever the editable install in the venv points at (git worktrees)
+export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
