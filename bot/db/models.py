@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
+from bot.privacy.sealed import SealedText
+
 Base = declarative_base()
 
 SERVICE_STATES = ("operating", "disrupted", "unavailable")
@@ -229,7 +231,7 @@ class SmsInboxItem(Base):
     message_sid = Column(String(64), nullable=False, unique=True)
     conversation_id = Column(String(80), nullable=False, index=True)
     phone = Column(String(40), nullable=False)
-    body = Column(Text, nullable=False)
+    body = Column(SealedText, nullable=False)  # encrypted at rest: bot/privacy/sealed.py
     num_media = Column(Integer, nullable=False, default=0)
     state = Column(String(20), nullable=False, default="queued", index=True)
     owner = Column(String(120), nullable=False)
