@@ -42,7 +42,11 @@ Decisions about look-alikes (documented because they are choices, not facts):
 - DOB: a date within a few words of "dob", "d.o.b", "date of birth", "born", "birthday".
   A year alone ("born in 1985") is kept. Passport and other licence numbers need a cue; the
   16-character UK driving licence format is distinctive enough to be masked without one.
-- Not detected: names and street addresses (no NER model); numbers spelled out in words.
+- NI: since #15.7 any two letters in the NI shape are masked whatever the prefix ("QQ 12 34 56
+  C", the well-known example, is still somebody's guess at their number): errs towards masking.
+- Names and street addresses: rules and word lists, no model (`people.py`, `addresses.py`,
+  which document what counts); they also run on text the digit pre-check skips.
+- Not detected: numbers spelled out in words.
 """
 
 from __future__ import annotations
@@ -54,7 +58,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from bot.parsing.contact import EMAIL, normalise_postcode
+from bot.privacy.addresses import find_addresses
+from bot.privacy.people import find_names
 from bot.privacy.pii_types import (
+    ADDRESS,
     BANK,
     CARD,
     CVV,
@@ -63,6 +70,7 @@ from bot.privacy.pii_types import (
     EXPIRY,
     FINANCIAL_OR_NI,
     LICENCE,
+    NAME,
     NI,
     PASSPORT,
     PHONE,
@@ -76,7 +84,6 @@ from bot.privacy.validators import (
     ORDINAL,
     iban_ok,
     luhn_ok,
-    ni_prefix_ok,
     outward_ok,
     personal_phone,
 )
@@ -472,10 +479,9 @@ def _accounts(ctx: Context, sort_codes: list[PiiSpan]) -> Iterator[PiiSpan]:
 
 
 def _ni_numbers(ctx: Context) -> Iterator[PiiSpan]:
-    for match in _NI_NUMBER.finditer(ctx.text):
-        if not ni_prefix_ok(match.group(1) + match.group(2)):
-            continue
-        if match.group(4) or ctx.said_before("ni", match.start()):
+    for match in _NI_NUMBER.finditer(ctx.text):  # any prefix: see the module docstring
+        paired = re.fullmatch(r"\s\d{2}\s\d{2}\s\d{2}", match.group(3)) is not None
+        if match.group(4) or paired or ctx.said_before("ni", match.start()):
             yield _span(NI, ctx.text, match.start(), match.end())
 
 
@@ -552,7 +558,12 @@ def detect(ctx: Context) -> list[PiiSpan]:
     if ctx.has("dob"):
         candidates += _dates_of_birth(ctx)
     candidates += _id_documents(ctx)
-    return _resolve_overlaps(candidates)
+    return _resolve_overlaps(candidates + _names_and_addresses(ctx.text))
+
+
+def _names_and_addresses(text: str) -> list[PiiSpan]:
+    return ([_span(NAME, text, *span) for span in find_names(text)]
+            + [_span(ADDRESS, text, *span) for span in find_addresses(text)])
 
 
 def _resolve_overlaps(candidates: list[PiiSpan]) -> list[PiiSpan]:
@@ -647,9 +658,12 @@ _clean: dict[str, None] = {}
 
 def find_pii(text: str) -> list[PiiSpan]:
     """Personal data in `text`, in order, without overlaps."""
-    if not might_contain_pii(text) or text in _clean:
+    if not text or text in _clean:
         return []
-    spans = list(get_pipeline()(text)._.pii)
+    if might_contain_pii(text):
+        spans = list(get_pipeline()(text)._.pii)
+    else:  # no digit, no "@": only a name or a street can be there, and they need no spaCy
+        spans = _resolve_overlaps(_names_and_addresses(text))
     if not spans and len(text) <= _CLEAN_MAX_LENGTH:
         if len(_clean) >= _CLEAN_LIMIT:
             _clean.clear()
