@@ -268,6 +268,12 @@ class StaffUser(Base):
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Console sessions (#15.6, migration 0012): a session carries the epoch it was signed in
+    # under; sign-out, a password change or a 2FA reset add one, ending every session at once.
+    session_epoch = Column(Integer, nullable=False, default=0)
+    totp_secret = Column(String(64), nullable=True)  # base32; set at enrolment
+    totp_enabled = Column(Boolean, nullable=False, default=False)  # confirmed with a code
+    totp_last_step = Column(Integer, nullable=True)  # the last code used: never accepted twice
 
 
 class AuditLog(Base):
