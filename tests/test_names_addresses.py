@@ -62,6 +62,10 @@ def test_ordinary_text_is_rarely_masked(scores: dict) -> None:
         ("flat 3, 17 elgin crescent", "[ADDRESS]"),
         ("I live on Lillie Road", "I live on [ADDRESS]"),
         ("Flat 9, Chiltern House, Hazlewood Crescent", "[ADDRESS]"),
+        ("je m'appelle Amélie Dubois", "je m'appelle [NAME]"),
+        ("Nazywam się Katarzyna Nowak", "Nazywam się [NAME]"),
+        ("magacaygu waa hodan cali", "magacaygu waa [NAME]"),
+        ("Hola, soy Lucía", "Hola, soy [NAME]"),
         ("QQ 12 34 56 C", "[NI]"),
         ("my ni is qq123456c", "my ni is [NI]"),
         ("GB 12 34 56 A", "[NI]"),
@@ -87,6 +91,10 @@ def test_masks(text: str, expected: str) -> None:
         "Can Age UK help my mum?",
         "I need help from Adult Social Care",
         "flat a1 2nd floor",
+        # found by running the rules over the NLU training texts: a worry, not an address
+        "my ex is violent and if my new address was in the stolen data he could find me",
+        "If my new address is in the stolen data I am in danger",
+        "a lady knocked saying she is from social services",
     ],
 )
 def test_ordinary_text_is_kept(text: str) -> None:

@@ -46,10 +46,19 @@ _RESIDENCE_CUE = re.compile(
 )
 _ADDRESS_IS = re.compile(
     r"\b(?:my|our|the|home|postal|new|old|his|her|their)\s+(?:home\s+|postal\s+)?address"
-    r"(?:\s+is|\s+was|\s*:|\s*-)\s*|^\s*address\s*[:\-]\s*",
+    r"(?:\s+is|\s*:|\s*-)\s*|^\s*address\s*[:\-]\s*",
     re.IGNORECASE,
 )
 _ADDRESS_IS_VALUE = re.compile(r"[^,.;!?\n]{3,60}")
+# After "my address is": only something address-like ("my address is in the stolen data" is a
+# worry, not an address): a digit, a flat, or a street word, and not a small word first.
+_ADDRESS_LIKE = re.compile(
+    r"\d|\b(?:flat|apartment|room|unit|" + "|".join(sorted(STREET_SUFFIXES)) + r")\b",
+    re.IGNORECASE,
+)
+_NOT_AN_ADDRESS_START = re.compile(
+    r"(?:in|on|at|the|was|been|being|leaked|stolen|out|there|not|also|still|now|wrong|"
+    r"different|changed|private|safe|secret|included|listed|shown|on)\b", re.IGNORECASE)
 _PO_BOX = re.compile(r"\bP\.?\s?O\.?\s?Box\s*\d{1,6}\b", re.IGNORECASE)
 _ONE_WORD_STREET = re.compile(r"\b\d{1,4}[A-Za-z]?\s+[A-Z][a-z]+(?:way|gate)\b")
 _BLOCK_AFTER = re.compile(r",?\s*(?:block|blk|floor)\s+[A-Za-z0-9]{1,4}\b", re.IGNORECASE)
@@ -111,7 +120,8 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
     anchored += [m.span() for m in _ONE_WORD_STREET.finditer(text)]
     for cue in _ADDRESS_IS.finditer(text):
         value = _ADDRESS_IS_VALUE.match(text, cue.end())
-        if value:
+        if (value and _ADDRESS_LIKE.search(value.group(0))
+                and not _NOT_AN_ADDRESS_START.match(value.group(0))):
             anchored.append((value.start(), value.end() - (len(value.group(0))
                                                            - len(value.group(0).rstrip()))))
     if not anchored:

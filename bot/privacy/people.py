@@ -36,18 +36,24 @@ from bot.privacy.name_lists import (
 _LETTER = r"A-Za-zÀ-ÖØ-öø-ÿĀ-žƀ-ɏḀ-ỿ"
 _WORD = re.compile(rf"[{_LETTER}][{_LETTER}'’\-]*")
 MAX_NAME_WORDS = 3
+PLAIN_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx"})
 
 # Strong cues: whatever (non-small) words follow are the name, in any case.
 _STRONG = re.compile(
     r"\b(?:my\s+name\s*(?:is|'s|’s|:|-|–)|my\s+names|name\s*(?::|-|–|is)|names\s*:|"
     r"i\s*(?:'m|’m|am)\s+called|signed|sent\s+by|from\s*:|yours\s+(?:sincerely|faithfully)|"
-    r"(?:kind|best|warm|many)\s+regards|regards|on\s+behalf\s+of|message\s+(?:from|for))"
+    r"(?:kind|best|warm|many)\s+regards|regards|on\s+behalf\s+of|message\s+(?:from|for)|"
+    # the same in the languages residents write in most after English
+    r"je\s+m['’]appelle|mon\s+nom\s+est|me\s+llamo|mi\s+nombre\s+es|mi\s+chiamo|"
+    r"meu\s+nome\s+(?:é|e)|chamo-me|eu\s+me\s+chamo|nazywam\s+si[ęe]|mam\s+na\s+imi[ęe]|"
+    r"m[ăa]\s+numesc|numele\s+meu\s+este|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|"
+    r"benim\s+ad[ıi]m|ad[ıi]m|magacaygu\s+waa|waxaa\s+la\s+i\s+yiraahdaa)"
     r"[\s,:]*$", re.IGNORECASE,
 )
 # Introductions: a capitalised word (not a place, day...) or a known first name follows.
 _INTRO = re.compile(
     r"(?:^|[\s,.!])(?:i\s*(?:'m|’m|am)|im|this\s+is|it\s*(?:'s|’s)|its|hi|hello|hey|hiya|"
-    r"dear|morning|called|named)[\s,:]*$",
+    r"dear|morning|called|named|je\s+suis|soy|sono|jestem|ich\s+bin|eu\s+sou)[\s,:]*$",
     re.IGNORECASE,
 )
 # Weaker cues: only a known first name (any case) follows as a name.
@@ -152,8 +158,11 @@ def find_names(text: str) -> Iterator[tuple[int, int]]:
         count = 0
         if word.key in TITLES and index + 1 < len(words) and _joined(text, word, words[index + 1]):
             following = words[index + 1]
-            count = _run(text, words, index + 1, following.key not in NOT_NAME_CAPITALISED,
-                         any_case=False)
+            # "mrs begum" in any case; "Lady", "Sir", "Dr"... only before a capital ("a lady
+            # knocked", "sir can you help").
+            first_ok = following.key not in NOT_NAME_CAPITALISED and (
+                word.key in PLAIN_TITLES or (word.capitalised and following.capitalised))
+            count = _run(text, words, index + 1, first_ok, any_case=False)
             if count:
                 yield word.start, words[index + count].end
             continue
