@@ -183,7 +183,8 @@ def login_enrol() -> ResponseReturnValue:
         next_url = session.get(PENDING_KEY, {}).get("next")
         with _db() as db:
             fresh = get_identity(db, identity.id)
-        assert fresh is not None
+        if fresh is None:  # disabled meanwhile
+            return _expired()
         return _start_session(fresh, next_url)
     if error:
         _failed(identity.username)
@@ -252,7 +253,8 @@ def two_factor() -> ResponseReturnValue:
     if secret is None:
         with _db() as db:
             fresh = get_identity(db, current_user.id)
-        assert fresh is not None
+        if fresh is None:
+            abort(403)
         login_user(fresh)
         flash("Two-factor sign-in is on. You will need a code from your app next time.",
               "success")
