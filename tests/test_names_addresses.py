@@ -95,6 +95,10 @@ def test_masks(text: str, expected: str) -> None:
         "my ex is violent and if my new address was in the stolen data he could find me",
         "If my new address is in the stolen data I am in danger",
         "a lady knocked saying she is from social services",
+        # yes/no and pronouns in the residents' languages that are also first names
+        "Maya, mahadsanid",
+        "Ella no puede pagar",
+        "Ana mesh fahem",
     ],
 )
 def test_ordinary_text_is_kept(text: str) -> None:

@@ -87,13 +87,16 @@ yasmine yetunde yolanda yousef yusuf yvonne zac zahra zainab zak zara zeynep zoe
 zuzanna
 """.split())
 
-# First names that are also everyday words or places: a name only with a cue or a surname
-# after them ("Grace Adeyemi", not "Grace period"; "Bill Evans", not "Bill for my bins").
+# First names that are also everyday words or places, in English or in the residents' other
+# languages (Somali "maya" = no, Spanish "ella" = she, Arabic "ana" = I): a name only with a
+# cue or a surname after them ("Grace Adeyemi", not "Grace period"; "Bill Evans", not "Bill
+# for my bins").
 AMBIGUOUS_FIRST_NAMES = frozenset("""
 amber angel art bill bishop bob brook chelsea crystal dawn don faith frank grace hope
 ivy jack jordan joy june lance lily may mark miles norman paris pat patience pearl penny
 rose ruby rusty sky summer sunny victoria will violet virginia said rob max eve jan min mercy
 blessing precious hazel heather holly iris jade dean lee ross dale ken nur sana mei xin ola
+maya mia ella alma bola rana leo milan roman ada ana
 """.split())
 
 TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lady lord rev cllr".split())
