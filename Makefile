@@ -140,8 +140,10 @@ var/.db-ready: $(VENV)/.installed $(wildcard bot/db/alembic/versions/*.py) bot/d
 	$(BOT) db seed
 	@touch $@
 
+# Rasa's training cache keys on component config and data, not on our components' code: a change
+# to the redactor or tokenizer would reuse stale outputs, so every training starts clean.
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
-	$(RASA) train --fixed-model-name council --out models --quiet
+	RASA_MAX_CACHE_SIZE=0 $(RASA) train --fixed-model-name council --out models --quiet
 	@touch $@
 
 train: $(MODEL)
