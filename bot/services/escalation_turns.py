@@ -301,13 +301,13 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     language = ctx.language if is_other_language(ctx) else "en"
     if council is not None:
         advice = emergency_advice(category, council.out_of_hours_phone, council.short_name,
-                                  language)
+                                  language, text=ctx.text)
     else:
         numbers = "; ".join(
             f"{c.short_name} {c.out_of_hours_phone}" for c in list_councils(session)
         )
         advice = emergency_advice(category, f"(out-of-hours lines: {numbers})", "your council",
-                                  language)
+                                  language, text=ctx.text)
     danger = not_safe_now(ctx.text)
     asked_before = bool(existing is not None and (existing.details or {}).get("safety_asked"))
     if language == "en" and (danger or asked_before):
