@@ -80,7 +80,7 @@ def test_urgent_disclosure_in_polish_gets_polish_advice_and_a_case_with_its_lang
     assert case.priority == "urgent" and case.language == "pl"
     assert case.interpreter_language == language_name("pl")
     assert outcome.slots["language"] == "pl"
-    assert required_contact_slots(session, polish) == ["contact_reach"]
+    assert required_contact_slots(session, polish) == ["contact_reach", "contact_safety"]
 
 
 def test_unclear_message_in_another_language_gets_emergency_line_and_interpreter_offer(
