@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.language import SUPPORTED, language_name, message
 from bot.services.cases import open_case_for
+from bot.services.landline import offline_reply
 from bot.services.turn import Message, Outcome, TurnContext, button
 
 ENGLISH = "en"
@@ -67,6 +68,7 @@ def finish_turn(session: Session, ctx: TurnContext, outcome: Outcome) -> Outcome
     sentence in the resident's language."""
     if ctx.slot("language") != ctx.language:
         outcome.slots["language"] = ctx.language
+    outcome = offline_reply(session, ctx, outcome)  # no internet: nothing sends them online
     if not is_other_language(ctx):
         return outcome
     record_language(session, ctx)
