@@ -41,9 +41,9 @@ NEVER_IN_CHAT = (
     "council never needs them in a chat or a text. I have not stored them."
 )
 OMBUDSMAN = (
-    "For now, the Local Government and Social Care Ombudsman is not taking new complaints "
-    "about the councils hit by this attack. If your problem is urgent, call the council's "
-    "emergency numbers. We have still logged your complaint."
+    "For now, the Local Government and Social Care Ombudsman will not look at new complaints "
+    "about the councils hit by this attack. If it is urgent, call the council's emergency "
+    "line. We have still logged your complaint."
 )
 
 _MONEY_LOST = re.compile(
