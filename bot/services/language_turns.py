@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.language import SUPPORTED, language_name, message
+from bot.language.names import english_name
 from bot.services.cases import open_case_for
 from bot.services.landline import offline_reply
 from bot.services.turn import Message, Outcome, TurnContext, button
@@ -60,7 +61,8 @@ def record_language(session: Session, ctx: TurnContext) -> None:
     if case.language != ctx.language:
         case.language = ctx.language
     if not case.interpreter_language:
-        case.interpreter_language = language_name(ctx.language)
+        # in English, as staff book it and as a typed "Polish interpreter" is stored
+        case.interpreter_language = english_name(ctx.language) or language_name(ctx.language)
 
 
 def finish_turn(session: Session, ctx: TurnContext, outcome: Outcome) -> Outcome:
