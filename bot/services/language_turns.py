@@ -4,8 +4,9 @@ the sentence in their language that every reply starts with when the turn itself
 The replies that matter most (emergency guidance, the safe-contact question, the case
 confirmation, "I did not understand") are written in the resident's language by their own
 turns, which mark the outcome `localised`. Every other reply stays in plain English, introduced
-once by "I understand English best; a person can call you back with an interpreter" and, for a
-status answer, by "Here is the latest information, in English".
+once by "I know English best. A person from the council can call you back with an
+interpreter" and, for a status answer, by "Here is the latest news, in English". A resident
+with no internet gets the offline routes first (bot.services.landline, called from here).
 """
 
 from __future__ import annotations
