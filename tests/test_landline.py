@@ -35,7 +35,7 @@ def run(session, turn, text: str, intent: str, conversation: str = "l1", **kw) -
     "I haven't got the internet", "i dont have a computer or internet", "I only have a landline",
     "landline only please", "I'm not online", "I can't go online, how do I pay",
     "no internet at home", "I don't have an email address", "I just have a house phone",
-    "not good with computers",
+    "not good with computers", "I don't have a mobile, ring the house",
 ])
 def test_says_offline(text: str) -> None:
     assert says_offline(text)
@@ -44,6 +44,7 @@ def test_says_offline(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "the website is down", "my bins were not collected", "is the internet payment working",
     "I have no heating", "call my landline on 020 7946 0999 please", "my online account",
+    "no mobile signal here",
 ])
 def test_other_messages_are_not_offline(text: str) -> None:
     assert not says_offline(text)

@@ -60,7 +60,8 @@ _SAYS_OFFLINE = re.compile(
     r"\b(?:only|just)\s+(?:have\s+|got\s+)?(?:a\s+|the\s+)?(?:landline|land line|house phone|"
     r"home phone)\b|\blandline only\b|\bnot online\b|\bcan'?t go online\b|\bcannot go online\b|"
     r"\bnot good with (?:computers|the internet|technology|phones)\b|"
-    r"\bdon'?t do (?:the )?(?:internet|computers|email|online)\b",
+    r"\bdon'?t do (?:the )?(?:internet|computers|email|online)\b|"
+    r"\b(?:no|don'?t have a|do not have a|haven'?t got a)\s+mobile(?: phone)?\b(?!\s+signal)",
     re.IGNORECASE,
 )
 # A sentence that sends the resident online...
