@@ -120,3 +120,18 @@ def test_sms_number_question_in_the_residents_language(session, code: str) -> No
     asked = ask_contact_reach_turn(session, opened)
     assert asked.messages[0].text == message("sms_number_question", code)
     assert "YES" in asked.messages[0].text and "NO" in asked.messages[0].text
+
+
+@pytest.mark.parametrize("code", ["pl", "ar"])
+def test_no_to_the_sms_number_is_answered_in_the_residents_language(session, code: str) -> None:
+    conversation = f"a-{code}"
+    session.add(SmsConversation(conversation_id=conversation,
+                                phone=f"+44770090{OTHER_LANGUAGES.index(code):02d}55"))
+    session.flush()
+    _abuse_case(session, code, channel=SMS_CHANNEL)
+    answer = TurnContext(conversation_id=conversation, text="NO", intent="deny", language=code,
+                         channel=SMS_CHANNEL, latest_action="action_listen")
+    outcome = contact_form_turn(session, answer, "contact_reach")
+    case = open_case_for(session, conversation)
+    assert outcome.messages[0].text == message("sms_declined", code, reference=case.reference)
+    assert case.phone is None and outcome.slots["contact_reach"] == "declined"

@@ -533,10 +533,7 @@ def _sms_number_answer(session: Session, ctx: TurnContext, case: Case) -> Outcom
     if ctx.intent == "deny" or _NO.search(ctx.text or ""):
         _set_detail(case, reach="declined", sms_number_confirmed=False)
         outcome = Outcome(slots={"contact_reach": "declined"})
-        return outcome.say(
-            "OK, we will not text this number. You can send a safe number or email at any time. "
-            f"Your reference is {case.reference}: ask me for updates with it."
-        )
+        return outcome.say(message("sms_declined", ctx.language, reference=case.reference))
     return None
 
 
