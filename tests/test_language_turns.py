@@ -7,6 +7,7 @@ import pytest
 
 from bot.db.models import Case
 from bot.language import detect_language, language_name, message
+from bot.language.names import english_name
 from bot.services.advice_turns import deny_turn
 from bot.services.cases import open_case_for
 from bot.services.escalation_turns import (
@@ -78,9 +79,9 @@ def test_urgent_disclosure_in_polish_gets_polish_advice_and_a_case_with_its_lang
     assert message("interpreter", "pl") in said
     case = open_case_for(session, "c1")
     assert case.priority == "urgent" and case.language == "pl"
-    assert case.interpreter_language == language_name("pl")
+    assert case.interpreter_language == english_name("pl") == "Polish"
     assert outcome.slots["language"] == "pl"
-    assert required_contact_slots(session, polish) == ["contact_reach"]
+    assert required_contact_slots(session, polish) == ["contact_reach", "contact_safety"]
 
 
 def test_unclear_message_in_another_language_gets_emergency_line_and_interpreter_offer(

@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from bot.language.sms_text import sms_body
+
 # GSM 03.38 default alphabet (without ESC) and the extension table (each costs two septets).
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -200,7 +202,7 @@ def split_for_sms(text: str, limit: int = PART_SEPTETS) -> list[str]:
 
 def render_parts(text: str, limit: int = PART_SEPTETS) -> list[str]:
     """The texts to send for one bot message: GSM-7 only, split, numbered when more than one."""
-    clean = to_gsm7(text)
+    clean, limit = sms_body(text, limit)  # UCS-2 when GSM-7 would drop letters (Arabic, "ł")
     parts = split_for_sms(clean, limit)
     if len(parts) <= 1:
         return parts

@@ -54,7 +54,7 @@ def holding_reply(action_name: str, text: str, routes: str | None) -> str:
     if action_name == "action_urgent_help" or risk:
         category = risk.category if risk else UrgentCategory.GENERAL
         parts.append(emergency_advice(category, "your council's out-of-hours line",
-                                      "your council"))
+                                      "your council", text=text))
     parts.append("Sorry, part of our system is not responding, so I couldn't finish that.")
     if action_name in CASE_OPENING_ACTIONS:
         parts.append("Your request has been saved and will reach council staff as soon as the "

@@ -14,32 +14,36 @@ from bot.services.councils import CouncilInfo
 from bot.services.status import describe_age
 
 DATA_STEPS = (
-    "What you can do now: check your bank statements and your credit file; if you are worried "
-    "about your bank account, call your bank on 159; report fraud to Action Fraud on "
-    "0300 123 2040; consider Cifas protective registration; change any password you use on "
-    "more than one site and turn on 2-step verification. Be wary of calls, emails and texts "
-    "that mention the incident: the council will never ask for card or bank details this way."
+    "What you can do now: check your bank statements and your credit file. If you are worried "
+    "about your bank account, call your bank on 159. Report fraud to Action Fraud on "
+    "0300 123 2040. You can ask Cifas for protective registration: it makes it harder for "
+    "someone to get credit in your name. Change any password you use on more than one site, "
+    "and turn on 2-step verification. Take care with calls, emails and texts that talk about "
+    "the incident: the council will never ask for card or bank details this way."
 )
 PHISHING_STEPS = (
-    "The council never asks for card or bank details by text, email or cold call, and refunds "
-    "go back by Direct Debit or by post. Do not click links or reply. Forward a suspicious text "
-    "to 7726 (free) and a suspicious email to report@phishing.gov.uk. If in doubt, contact us "
-    "through the official website, not through a link in a message."
+    "The council will never ask for your card or bank details by text, email or a call out of "
+    "the blue. Refunds go back by Direct Debit or by post. Do not click links or reply. Send a "
+    "text you think is a scam to 7726 (free). Send an email you think is a scam to "
+    "report@phishing.gov.uk. If you are not sure, contact us through the council's own "
+    "website, not through a link in a message."
 )
 MONEY_LOST_STEPS = (
     "First, call your bank on 159 now (it puts you through to your bank's fraud team) and ask "
     "them to freeze your card. Then report it to Action Fraud on 0300 123 2040. Forward any "
     "scam texts to 7726 (free). Check your bank statements for payments you don't know."
 )
-NEVER_ASKS = "The council never asks for card or bank details by text, email or phone call."
+NEVER_ASKS = (
+    "The council will never ask for your card or bank details. Not by text, email or phone."
+)
 NEVER_IN_CHAT = (
     "Please don't send card numbers, bank details or your National Insurance number here: the "
     "council never needs them in a chat or a text. I have not stored them."
 )
 OMBUDSMAN = (
-    "The Local Government and Social Care Ombudsman paused new complaints about the councils "
-    "affected by this incident; they point urgent problems to the council's emergency numbers. "
-    "Your complaint to the council is still logged now."
+    "For now, the Local Government and Social Care Ombudsman will not look at new complaints "
+    "about the councils hit by this attack. If it is urgent, call the council's emergency "
+    "line. We have still logged your complaint."
 )
 
 _MONEY_LOST = re.compile(

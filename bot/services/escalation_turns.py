@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Case
 from bot.language import message
+from bot.language.consent import consent_in_language
 from bot.parsing.contact import extract_contact, is_skip, mask_phone
 from bot.services.cases import EXPECTATION, ensure_case, open_case_for, update_contact
 from bot.services.councils import council_for_postcode, list_councils
@@ -301,13 +302,13 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     language = ctx.language if is_other_language(ctx) else "en"
     if council is not None:
         advice = emergency_advice(category, council.out_of_hours_phone, council.short_name,
-                                  language)
+                                  language, text=ctx.text)
     else:
         numbers = "; ".join(
             f"{c.short_name} {c.out_of_hours_phone}" for c in list_councils(session)
         )
         advice = emergency_advice(category, f"(out-of-hours lines: {numbers})", "your council",
-                                  language)
+                                  language, text=ctx.text)
     danger = not_safe_now(ctx.text)
     asked_before = bool(existing is not None and (existing.details or {}).get("safety_asked"))
     if language == "en" and (danger or asked_before):
@@ -430,7 +431,7 @@ def required_contact_slots(session: Session, ctx: TurnContext) -> list[str]:
     """Urgent cases, and residents who will be called back with an interpreter, are asked only
     for a safe way to reach them."""
     case = open_case_for(session, ctx.conversation_id)
-    if is_sensitive(case) and not is_other_language(ctx):  # the question is in English
+    if is_sensitive(case):  # the consent question is asked in the resident's language too
         declined = (case.details or {}).get("reach") == "declined"
         return ["contact_reach"] if declined else ["contact_reach", "contact_safety"]
     if case is not None and (case.priority == "urgent" or is_other_language(ctx)):
@@ -453,6 +454,8 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     )
     details = extract_contact(ctx.text)
     found = details.found()
+    if requested == "contact_safety":
+        found.update(consent_in_language(ctx.text, ctx.language))  # {} for English
     consent = requested == "contact_safety" and _consent_answer(ctx.text, found)
     if requested == "contact_reach" and is_sensitive(case) and (
         found.get("safe_to_call") is not None or found.get("preferred_contact")
@@ -530,10 +533,7 @@ def _sms_number_answer(session: Session, ctx: TurnContext, case: Case) -> Outcom
     if ctx.intent == "deny" or _NO.search(ctx.text or ""):
         _set_detail(case, reach="declined", sms_number_confirmed=False)
         outcome = Outcome(slots={"contact_reach": "declined"})
-        return outcome.say(
-            "OK, we will not text this number. You can send a safe number or email at any time. "
-            f"Your reference is {case.reference}: ask me for updates with it."
-        )
+        return outcome.say(message("sms_declined", ctx.language, reference=case.reference))
     return None
 
 
@@ -617,9 +617,9 @@ def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
     outcome = Outcome()
     outcome.localised = True
     case = open_case_for(session, ctx.conversation_id)
-    if is_sensitive(case) and not is_other_language(ctx) and sms_phone(session, ctx) and not (
-            case.phone or case.email):
-        return outcome.say(SMS_NUMBER_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
+    if is_sensitive(case) and sms_phone(session, ctx) and not (case.phone or case.email):
+        return outcome.say(message("sms_number_question", ctx.language),
+                           [button("Yes", "affirm"), button("No", "deny")])
     return outcome.say(message("ask_safe_contact", ctx.language if is_other_language(ctx)
                                else "en"))
 

@@ -4,8 +4,9 @@ the sentence in their language that every reply starts with when the turn itself
 The replies that matter most (emergency guidance, the safe-contact question, the case
 confirmation, "I did not understand") are written in the resident's language by their own
 turns, which mark the outcome `localised`. Every other reply stays in plain English, introduced
-once by "I understand English best; a person can call you back with an interpreter" and, for a
-status answer, by "Here is the latest information, in English".
+once by "I know English best. A person from the council can call you back with an
+interpreter" and, for a status answer, by "Here is the latest news, in English". A resident
+with no internet gets the offline routes first (bot.services.landline, called from here).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.language import SUPPORTED, language_name, message
+from bot.language.names import english_name
 from bot.services.cases import open_case_for
+from bot.services.landline import offline_reply
 from bot.services.turn import Message, Outcome, TurnContext, button
 
 ENGLISH = "en"
@@ -59,7 +62,8 @@ def record_language(session: Session, ctx: TurnContext) -> None:
     if case.language != ctx.language:
         case.language = ctx.language
     if not case.interpreter_language:
-        case.interpreter_language = language_name(ctx.language)
+        # in English, as staff book it and as a typed "Polish interpreter" is stored
+        case.interpreter_language = english_name(ctx.language) or language_name(ctx.language)
 
 
 def finish_turn(session: Session, ctx: TurnContext, outcome: Outcome) -> Outcome:
@@ -67,6 +71,7 @@ def finish_turn(session: Session, ctx: TurnContext, outcome: Outcome) -> Outcome
     sentence in the resident's language."""
     if ctx.slot("language") != ctx.language:
         outcome.slots["language"] = ctx.language
+    outcome = offline_reply(session, ctx, outcome)  # no internet: nothing sends them online
     if not is_other_language(ctx):
         return outcome
     record_language(session, ctx)

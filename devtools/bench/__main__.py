@@ -20,6 +20,7 @@ BENCHES = (
     ("SMS webhook", "devtools.bench.sms_bench"),
     ("Text me when it's back: 10,000 subscribers, sender killed mid-way",
      "devtools.bench.notify_bench"),
+    ("SMS segments of the key replies in each language", "devtools.bench.sms_languages"),
     ("Faults: Twilio down, action server killed, database locked", "devtools.bench.fault_bench"),
     ("Incident-day load: single machine, scaled topology, stock rasa init",
      "devtools.bench.load_bench"),
