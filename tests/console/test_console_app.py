@@ -409,7 +409,7 @@ def test_resolve_hands_back_and_leaves_queue(db_url: str, fake_rasa: FakeRasa,
     login(client, "sam")
     page = f"/staff/cases/{reference}"
     post(client, f"{page}/take", {}, page=page)
-    post(client, f"{page}/resolve", {}, page=page)
+    post(client, f"{page}/resolve", {"outcome": "resolved_in_chat", "confirm": "1"}, page=page)
     assert fake_rasa.conversation("conv-resolve").paused is False
     assert client.get("/staff/api/queue").get_json()["cases"] == []
     with session_scope(db_url) as session:

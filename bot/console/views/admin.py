@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from bot.console import audit
 from bot.console.accounts import create_staff, list_staff, normalise_username, set_active
+from bot.console.scope import council_map, set_councils
 from bot.console.security import require_supervisor
 from bot.db.engine import session_scope
 from bot.db.models import (
@@ -237,7 +238,25 @@ def decide_broadcast(broadcast_id: int) -> Response:
 def staff() -> str:
     with _db() as session:
         users = list_staff(session)
-    return render_template("staff/staff.html", users=users, roles=STAFF_ROLES)
+        councils = [(council.id, council.short_name) for council in _councils(session)]
+        assigned = council_map(session)
+    return render_template("staff/staff.html", users=users, roles=STAFF_ROLES,
+                           councils=councils, assigned=assigned)
+
+
+@bp.post("/staff/<username>/councils")
+def staff_councils(username: str) -> Response:
+    """Which councils' cases an agent sees and works (supervisors see every council)."""
+    username = normalise_username(username)
+    with _db() as session:
+        if username not in {person.username for person in list_staff(session)}:
+            abort(404)
+        before, after = set_councils(session, username, request.form.getlist("council"))
+        audit.record_change(session, current_user.username, "staff.councils",
+                            f"staff:{username}", {"councils": ", ".join(before)},
+                            {"councils": ", ".join(after)})
+    flash(f"Councils for {username}: {', '.join(after) or 'none'}.", "success")
+    return redirect(url_for("admin.staff"))
 
 
 @bp.post("/staff")
@@ -251,6 +270,7 @@ def add_staff() -> Response:
         with _db() as session:
             create_staff(session, username, password, request.form.get("role", ""),
                          _field("display_name"))
+            set_councils(session, username, request.form.getlist("council"))
             audit.record(session, current_user.username, "staff.add", f"staff:{username}",
                          request.form.get("role", ""))
         flash(f"Added {username}.", "success")
@@ -283,7 +303,8 @@ def audit_log() -> str:
     before = request.args.get("before", "")
     with _db() as session:
         rows = audit.entries(session, actor=actor, target=target, limit=AUDIT_PAGE,
-                             before_id=int(before) if before.isdigit() else None)
+                             before_id=int(before) if before.isdigit() and len(before) < 10
+                             else None)
     older = rows[-1].id if len(rows) == AUDIT_PAGE else None
     return render_template("staff/audit.html", rows=rows, actor=actor, target=target,
                            older=older)
