@@ -100,13 +100,18 @@ class CaseDesk:
             notices.append(undelivered)
         return notices
 
-    def take(self, reference: str, actor: str) -> list[Notice]:
+    def take(self, reference: str, actor: str, confirm_takeover: bool = False) -> list[Notice]:
+        """Take the case; taking one a colleague holds needs `confirm_takeover` (they are told
+        on their open case page, and the history says who took it from whom)."""
         with session_scope(self.database_url) as session:
             case = self._get(session, reference)
             if case.status == "resolved":
                 return [Notice("error", "This case is resolved; it cannot be taken.")]
             previous = case.assigned_to
             holder = live_with(case)
+            if holder and holder != actor and not confirm_takeover:
+                return [Notice("error", f"{holder} is in this conversation. Tick the box to "
+                                        f"confirm you are taking over from {holder}.")]
             before = {"status": case.status, "assigned_to": previous, "live_with": holder}
             case.assigned_to = actor
             case.status = "in_progress"

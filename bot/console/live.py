@@ -185,11 +185,15 @@ def sse(event: str, data: str) -> str:
 def stream(
     watcher: Watcher, allows: Callable[[str | None], bool], encode: Callable[[object], str],
     lifetime: float = STREAM_SECONDS, heartbeat: float = HEARTBEAT_SECONDS,
+    first: list[Change] | None = None,
 ) -> Iterator[str]:
-    """The text of one event stream: visible changes as they come, heartbeats between."""
+    """The text of one event stream: `first` (who is viewing, for a case page), then visible
+    changes as they come, heartbeats between."""
     yield f"retry: {RETRY_MS}\n\n"
     version = watcher.version
     yield sse("hello", encode({"version": version}))
+    if first:
+        yield sse("cases", encode([asdict(change) for change in first]))
     started = time.monotonic()
     while time.monotonic() - started < lifetime:
         changes, version = watcher.wait(version, heartbeat)

@@ -27,7 +27,7 @@ from tests.console.fake_rasa import FakeRasa
 
 SAMPLE_ARGS = {
     "reference": "WM-0000-0000", "council_id": "westminster", "service_id": "council_tax",
-    "update_id": 1, "username": "nobody", "broadcast_id": 1,
+    "update_id": 1, "username": "nobody", "broadcast_id": 1, "reply_id": 1,
 }
 
 
@@ -365,8 +365,8 @@ def test_reply_needs_the_case_taken(db_url: str, fake_rasa: FakeRasa,
     login(client, "sam")
     page = f"/staff/cases/{reference}"
     response = post(client, f"{page}/reply", {"message": "hi"}, page=page)
-    assert "Take the case before replying" in client.get(response.headers["Location"]).get_data(
-        as_text=True)
+    assert response.status_code == 409
+    assert "Take the case before replying" in response.get_data(as_text=True)
     assert not [call for call in fake_rasa.api_calls if call[0] != "tracker"]
 
 

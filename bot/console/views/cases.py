@@ -21,11 +21,13 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from bot.console import audit
 from bot.console.accounts import list_staff
+from bot.console.canned import filled_for_case
 from bot.console.casework import OUTCOMES, CaseDesk, CaseNotFound, Notice, find_case, live_with
 from bot.console.labels import about, urgent_label
 from bot.console.rasa_api import RasaClient, RasaUnavailable
@@ -90,6 +92,8 @@ def _case_context(reference: str, action: str, once: bool = False) -> dict[str, 
             "urgent_label": urgent_label(case.urgent_category),
             "colleagues": _colleagues(session, case.council_id),
             "outcomes": OUTCOMES,
+            "canned": filled_for_case(session, case, current_user.display_name
+                                      or current_user.username),
         }
     transcript, transcript_error = _transcript(context["case"].conversation_id)
     context.update(transcript=transcript, transcript_error=transcript_error)
@@ -97,10 +101,14 @@ def _case_context(reference: str, action: str, once: bool = False) -> dict[str, 
 
 
 @bp.get("/cases/<reference>")
-def case_page(reference: str) -> str:
+def case_page(reference: str, draft: str = "") -> str:
     context = _case_context(reference, "case.view")
     statuses = [status for status in CASE_STATUSES if status != "resolved"]
-    return render_template("staff/case.html", statuses=statuses, **context)
+    canned_id = request.args.get("canned", "")
+    if not draft and canned_id.isdigit():  # no-script path of "insert a canned reply"
+        draft = next((reply.text for reply in context["canned"]
+                      if str(reply.id) == canned_id), "")
+    return render_template("staff/case.html", statuses=statuses, draft=draft, **context)
 
 
 @bp.get("/api/cases/<reference>/transcript")
@@ -137,13 +145,34 @@ def _run(reference: str, do: Callable[[CaseDesk, str], list[Notice]]) -> Respons
 
 @bp.post("/cases/<reference>/take")
 def take(reference: str) -> Response:
-    return _run(reference, lambda desk, actor: desk.take(reference, actor))
+    confirmed = request.form.get("confirm_takeover", "") == "1"
+    return _run(reference, lambda desk, actor: desk.take(reference, actor, confirmed))
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.post("/cases/<reference>/reply")
-def reply(reference: str) -> Response:
+def reply(reference: str) -> ResponseReturnValue:
+    """Send a reply. From the page's script: JSON, no reload. From a plain form: back to the
+    case, and on a refusal the page comes back with the typed text still in the box."""
+    _in_scope(reference)
     message = request.form.get("message", "")
-    return _run(reference, lambda desk, actor: desk.reply(reference, actor, message))
+    try:
+        notices = _desk().reply(reference, current_user.username, message)
+    except CaseNotFound:
+        abort(404)
+    refused = any(notice.level == "error" for notice in notices)
+    if _wants_json():
+        body = jsonify(ok=not refused,
+                       notices=[{"level": n.level, "text": n.text} for n in notices])
+        return body, (409 if refused else 200)
+    for notice in notices:
+        flash(notice.text, notice.level)
+    if refused:
+        return case_page(reference, draft=message), 409
+    return redirect(url_for("cases.case_page", reference=reference))
 
 
 @bp.post("/cases/<reference>/hand-back")

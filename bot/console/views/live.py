@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, str
 from flask_login import current_user
 
 from bot.console.casework import find_case
-from bot.console.live import stream, watcher_for
+from bot.console.live import Change, stream, watcher_for
 from bot.console.scope import current_scope
 from bot.db.engine import session_scope
 
@@ -43,8 +43,11 @@ def stream_changes() -> Response:
         response.headers["Retry-After"] = "60"
         return response
     username = current_user.username
+    first: list[Change] = []
     if reference:
         watcher.enter(reference, council, username)
+        first.append(Change(reference, council, "", "", None,
+                            viewers=watcher.viewers(reference)))
 
     def closed() -> None:
         if reference:
@@ -52,7 +55,7 @@ def stream_changes() -> Response:
         watcher.streams.release()
 
     response = Response(
-        stream_with_context(stream(watcher, scope.allows, _encode,
+        stream_with_context(stream(watcher, scope.allows, _encode, first=first,
                                    lifetime=current_app.config.get("STREAM_SECONDS", 300.0))),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
