@@ -192,7 +192,8 @@ def test_console_pages_are_accessible(
     page.screenshot(path=str(SCREENSHOTS / "console.png"), full_page=True)
 
     for path in ("/staff", f"/staff/cases/{refs[0]}", "/staff/admin/statuses",
-                 "/staff/admin/incidents", "/staff/admin/staff", "/staff/admin/audit"):
+                 "/staff/admin/incidents", "/staff/admin/staff", "/staff/admin/audit",
+                 "/staff/admin/canned", "/staff?status=all&q=nobody", "/staff?priority=high"):
         page.goto(f"{console}{path}")
         problems = axe_violations(page)
         assert problems == [], (path, problems)
