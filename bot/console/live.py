@@ -29,7 +29,8 @@ from bot.db.models import Case, CaseEvent
 POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 10.0
 STREAM_SECONDS = 300.0
-MAX_STREAMS = 12
+WAITRESS_THREADS = 32  # python -m bot.console serves with this many threads
+MAX_STREAMS = 24  # so at least 8 threads are always left for pages, forms and feeds
 RETRY_MS = 3000
 OVERLAP = timedelta(seconds=5)  # a write committed late with an earlier updated_at is still seen
 HISTORY = 500
