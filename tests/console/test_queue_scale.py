@@ -235,3 +235,20 @@ def test_assign_to_a_colleague_and_reopen_keep_before_and_after(
     post(client, f"{page}/status", {"status": "waiting_for_resident"}, page=page)
     assert audit_details(db_url, "case.status") == [
         "status: in_progress -> waiting_for_resident"]
+
+
+def test_cli_adds_an_agent_with_councils(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from bot.cli.main import main as bot_cli
+    from bot.console.scope import councils_of
+    from tests.console.conftest import PASSWORD
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert bot_cli(["staff", "add", "wendy", "--role", "agent", "--council", "westminster",
+                    "--council", "nowhere", "--password-stdin"]) == 0
+    assert "councils: westminster" in capsys.readouterr().out
+    with session_scope(db_url) as session:
+        assert councils_of(session, "wendy") == ["westminster"]
