@@ -454,6 +454,11 @@ def test_supervisor_status_edit_changes_the_database(client: FlaskClient, db_url
         "unavailable", "All libraries closed today.", "boss")
     assert [row.target for row in audit_rows(db_url, "status.update")] == [
         "westminster/libraries"]
+    detail = audit_rows(db_url, "status.update")[0].detail  # before and after, not just after
+    assert "state: disrupted -> unavailable" in detail  # Westminster libraries in the seed
+    assert "affected: Libraries are open, but new members cannot join" in detail
+    assert "-> All libraries closed today." in detail
+    assert "expected restoration: nobody -> Monday" in detail
     bad = post(client, "/staff/admin/statuses/westminster/libraries", {"state": "exploded"},
                page="/staff/admin/statuses")
     assert "Not saved" in client.get(bad.headers["Location"]).get_data(as_text=True)

@@ -38,7 +38,7 @@ from bot.db.models import (
     SmsBroadcast,
 )
 from bot.services import subscriptions
-from bot.services.status import list_statuses, set_status
+from bot.services.status import get_status, list_statuses, set_status
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 bp.before_request(require_supervisor)
@@ -79,13 +79,17 @@ def update_status(council_id: str, service_id: str) -> Response:
     state = request.form.get("state", "")
     try:
         with _db() as session:
+            old = get_status(session, council_id, service_id)
             view = set_status(
                 session, council_id, service_id, state, updated_by=current_user.username,
                 affected=_field("affected"), workaround=_field("workaround"),
                 expected_restoration=_field("expected_restoration"),
             )
-            audit.record(session, current_user.username, "status.update",
-                         f"{council_id}/{service_id}", state)
+            fields = ("state", "affected", "workaround", "expected_restoration")
+            audit.record_change(session, current_user.username, "status.update",
+                                f"{council_id}/{service_id}",
+                                {name: getattr(old, name) if old else None for name in fields},
+                                {name: getattr(view, name) for name in fields})
         flash(f"{view.service_name} is now shown as {state}.", "success")
     except ValueError as error:
         flash(f"Not saved: {error}", "error")
@@ -133,10 +137,12 @@ def incident_visibility(update_id: int) -> Response:
         update = session.get(IncidentUpdate, update_id)
         if update is None:
             abort(404)
+        before = {"shown_to_residents": "yes" if update.approved else "no"}
         update.approved = visible
-        audit.record(session, current_user.username,
-                     "incident.restore" if visible else "incident.withdraw",
-                     f"{update.council_id}/update-{update.id}", update.title)
+        audit.record_change(session, current_user.username,
+                            "incident.restore" if visible else "incident.withdraw",
+                            f"{update.council_id}/update-{update.id}", before,
+                            {"shown_to_residents": "yes" if visible else "no"}, update.title)
     flash("Update restored." if visible else "Update withdrawn from residents.", "success")
     return redirect(url_for("admin.incidents"))
 
@@ -287,9 +293,14 @@ def staff_active(username: str) -> Response:
         return redirect(url_for("admin.staff"))
     try:
         with _db() as session:
+            was = {person.username: person.active for person in list_staff(session)}.get(
+                normalise_username(username))
             set_active(session, username, active)
-            audit.record(session, current_user.username,
-                         "staff.enable" if active else "staff.disable", f"staff:{username}")
+            audit.record_change(session, current_user.username,
+                                "staff.enable" if active else "staff.disable",
+                                f"staff:{username}",
+                                {"active": None if was is None else ("yes" if was else "no")},
+                                {"active": "yes" if active else "no"})
         flash(f"{'Enabled' if active else 'Disabled'} {username}.", "success")
     except ValueError as error:
         flash(str(error), "error")
