@@ -34,6 +34,7 @@ MAX_STREAMS = 24  # so at least 8 threads are always left for pages, forms and f
 RETRY_MS = 3000
 OVERLAP = timedelta(seconds=5)  # a write committed late with an earlier updated_at is still seen
 HISTORY = 500
+CHANGED_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,12 @@ class Watcher:
         """Look for changes since the last poll; publish and return them."""
         changes: list[Change] = []
         with session_scope(self.database_url) as session:
-            query = select(Case).order_by(Case.updated_at).limit(200)
+            # Newest first, so a burst of updates (a purge) can never hide the newest case;
+            # anything cut off still shows, as the page re-reads the whole queue on a change.
+            query = select(Case).order_by(Case.updated_at.desc()).limit(CHANGED_LIMIT)
             if self._mark is not None:
                 query = query.where(Case.updated_at > self._mark - OVERLAP)
-            for case in session.execute(query).scalars():
+            for case in reversed(session.execute(query).scalars().all()):
                 self._mark = max(self._mark or case.updated_at, case.updated_at)
                 state = (case.submitted, case.status, case.priority, case.assigned_to)
                 before = self._known.get(case.reference)

@@ -100,3 +100,15 @@ def test_stream_endpoint_is_bounded_and_scoped(
         assert watcher.streams.acquire(blocking=False)
     refused = client.get("/staff/api/stream")
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "60"
+
+
+def test_a_burst_of_changes_never_hides_the_newest(db_url: str, monkeypatch) -> None:
+    monkeypatch.setattr(live, "CHANGED_LIMIT", 2)
+    watcher = Watcher(db_url)
+    watcher._prime()
+    made = [add_case(db_url, f"c{n}") for n in range(4)]
+    first = [c.reference for c in watcher.poll_once() if c.event is None]
+    assert first == made[-2:]  # the newest two, oldest of them first
+    assert [c for c in watcher.poll_once() if c.event is None] == []  # not stuck re-reading
+    newest = add_case(db_url, "c-new", "urgent")
+    assert [c.reference for c in watcher.poll_once() if c.event is None] == [newest]
