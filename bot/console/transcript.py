@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+STAFF_UTTER = "utter_staff_message"  # how a staff reply reaches the resident (rasa_api.py)
 SYSTEM_EVENTS = {
     "pause": "Assistant paused: a member of staff is in the conversation",
     "resume": "Assistant resumed",
@@ -22,7 +23,7 @@ SYSTEM_EVENTS = {
 
 @dataclass(frozen=True)
 class Line:
-    kind: str  # user | bot | system
+    kind: str  # user | bot | staff | system
     text: str
     at: datetime | None
     buttons: tuple[str, ...] = ()
@@ -91,7 +92,9 @@ def from_tracker(tracker: dict[str, Any]) -> Transcript:
         elif kind == "bot":
             text, buttons = _bot_text(event)
             offered.update(_offered(event))
-            lines.append(Line("bot", text, at, buttons))
+            metadata = event.get("metadata") or {}
+            by_staff = isinstance(metadata, dict) and metadata.get("utter_action") == STAFF_UTTER
+            lines.append(Line("staff" if by_staff else "bot", text, at, buttons))
         elif kind in SYSTEM_EVENTS:
             lines.append(Line("system", SYSTEM_EVENTS[kind], at))
     # Rasa logs a session start before the first message; it says nothing to staff.

@@ -118,12 +118,17 @@ def test_transcript_shows_the_titles_of_tapped_buttons(
                               {"title": "Text only", "payload": '/inform{"contact":"text"}'}]}},
         {"event": "user", "text": '/inform{"contact":"text"}', "timestamp": now - 20},
         {"event": "user", "text": "/human_request", "timestamp": now - 10},
+        {"event": "bot", "text": "Hello, Sam here from the council", "timestamp": now - 5,
+         "metadata": {"utter_action": "utter_staff_message"}},
     ]
     sam = signed_in(rasa_app, "sam")
     html = sam.get(f"/staff/api/cases/{reference}/transcript").get_json()["html"]
     assert "Tapped:</span> Text only" in html
     assert "Tapped:</span> Human request" in html
     assert "/inform" not in html and "/human_request" not in html
+    staff_line = html.split('msg--staff')[1].split("</li>")[0]
+    assert "Council officer" in staff_line and "Sam here from the council" in staff_line
+    assert html.count("Council officer") == 1
 
 
 def test_taking_a_held_case_needs_confirmation_and_is_recorded(
