@@ -134,6 +134,9 @@ class Settings:
     console_port: int = _var("CONSOLE_PORT")  # 8000
     console_insecure_cookies: bool = _var("CONSOLE_INSECURE_COOKIES")  # False ("1" = True)
     console_trust_proxy: bool = _var("CONSOLE_TRUST_PROXY")  # False ("1" = True)
+    # Console sessions (#15.6): idle sign-out, and the roles that must use a second factor.
+    console_idle_minutes: int = _var("CONSOLE_IDLE_MINUTES")  # 30 (at least 1)
+    console_totp_roles: tuple[str, ...] = _var("CONSOLE_TOTP_ROLES")  # ("supervisor",)
     chat_socket_url: str = _var("CHAT_SOCKET_URL")  # RASA_URL
     node_modules_dir: Path = _var("NODE_MODULES_DIR")  # node_modules of the checkout
     # -- operations (bot/ops/) -------------------------------------------------------------
@@ -203,6 +206,11 @@ def get_settings() -> Settings:
         console_port=int(_env("CONSOLE_PORT", "8000")),
         console_insecure_cookies=_env("CONSOLE_INSECURE_COOKIES", "0") == "1",
         console_trust_proxy=_env("CONSOLE_TRUST_PROXY", "0") == "1",
+        console_idle_minutes=max(1, int(_env("CONSOLE_IDLE_MINUTES", "30"))),
+        # Supervisors always; "supervisor,agent" makes it compulsory for everyone.
+        console_totp_roles=tuple(sorted({"supervisor", *(
+            role.strip().lower() for role in _env("CONSOLE_TOTP_ROLES", "supervisor").split(",")
+            if role.strip())})),
         chat_socket_url=_env("CHAT_SOCKET_URL", rasa_url),
         node_modules_dir=Path(_env("NODE_MODULES_DIR", str(PROJECT_ROOT / "node_modules"))),
         log_format="json" if _env("LOG_FORMAT", "plain").strip().lower() == "json" else "plain",

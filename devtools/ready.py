@@ -9,7 +9,7 @@ import requests
 
 # /readyz answers 200 only once the databases, the action server (and Rasa's model) answer.
 CHECKS = {
-    "action server": "http://localhost:5055/health",
+    "action server": "http://localhost:5055/readyz",
     "Rasa server": "{rasa}/readyz",
     "console": "{console}/readyz",
 }
@@ -44,7 +44,7 @@ def banner() -> str:
    REST:  curl -s {rasa}/webhooks/rest/webhook -d '{{"sender":"me","message":"can I still pay my council tax online? I live in W10"}}'
    SMS (local fake Twilio):  .venv/bin/bot sms send "+447700900123" "is the tip open"
    Rasa HTTP API token:   var/rasa_token  (e.g. {rasa}/model/parse?token=$(cat var/rasa_token))
-   Health:  {rasa}/readyz  {console}/readyz   Metrics: {rasa}/metrics and {console}/metrics
+   Health:  {rasa}/readyz  {console}/readyz   Metrics: {rasa}/metrics, {console}/metrics, :5055/metrics
           (curl -H "Authorization: Bearer $(cat var/metrics_token)" {rasa}/metrics)
    Service statuses:      .venv/bin/bot status list | .venv/bin/bot status set COUNCIL SERVICE STATE --note ...
 ==========================================================================

@@ -84,3 +84,23 @@ def test_plain_lines_by_default() -> None:
 def test_pythonwarnings_brings_the_warnings_back() -> None:
     lines = run_script(PYTHONWARNINGS="default")
     assert any("DeprecationWarning: an old API" in line for line in lines), lines
+
+
+def test_chatty_library_loggers_are_quietened_in_one_place() -> None:
+    import logging
+
+    from bot.ops.logs import QUIET_LOGGERS, quiet_library_loggers
+
+    assert "rasa_sdk.executor" in QUIET_LOGGERS
+    root, chatty = logging.getLogger(), logging.getLogger("ops.test.chatty")
+    before = root.level
+    try:
+        root.setLevel(logging.DEBUG)
+        quiet_library_loggers({"ops.test.chatty": logging.WARNING})
+        assert chatty.level == logging.NOTSET  # someone asked for DEBUG: every line stays
+        root.setLevel(logging.INFO)
+        quiet_library_loggers({"ops.test.chatty": logging.WARNING})
+        assert not chatty.isEnabledFor(logging.INFO) and chatty.isEnabledFor(logging.WARNING)
+    finally:
+        root.setLevel(before)
+        chatty.setLevel(logging.NOTSET)

@@ -123,7 +123,8 @@ def test_validators() -> None:
     assert iban_ok("GB82WEST12345698765432") and not iban_ok("GB83WEST12345698765432")
     assert ni_prefix_ok("AB") and not ni_prefix_ok("GB") and not ni_prefix_ok("DA")
     assert not find_pii("GB83 WEST 1234 5698 7654 32")
-    assert not find_pii("QQ 12 34 56 C")
+    # The NI finder no longer uses the prefix rule (#15.7): see test_names_addresses.py.
+    assert redact("QQ 12 34 56 C") == "[NI]"
 
 
 def test_fast_path_skips_text_without_digits_or_at() -> None:

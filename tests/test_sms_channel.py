@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -349,9 +350,10 @@ def test_unsigned_request_is_refused(sms: Harness) -> None:
 
 
 def test_without_auth_token_everything_is_refused(
-    sms: Harness, monkeypatch: pytest.MonkeyPatch
+    sms: Harness, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "")
+    monkeypatch.setattr("bot.config.VAR_DIR", tmp_path)  # not the token `make run` wrote to var/
     assert sms.post(token="").status_code == 403
     health = requests.get(sms.sanic.base_url + "/webhooks/twilio_sms/", timeout=5).json()
     assert health["configured"] is False

@@ -296,3 +296,12 @@ def test_export_lists_subscriptions_and_purge_removes_ended_ones(
         left = session.execute(select(Subscription.phone, Subscription.service_id)
                                .order_by(Subscription.id)).all()
     assert [tuple(row) for row in left] == [(A, "waste"), (B, "libraries")]
+
+
+def test_a_pass_releases_the_pace_share_of_the_time_since_the_last_one() -> None:
+    from bot.channels.sms_notify import MAX_PASS_SECONDS, pass_limit
+
+    assert pass_limit(0.05, 3, None) == 3  # first pass: the fixed share
+    assert pass_limit(0.05, 3, 0.04) == 3
+    assert pass_limit(0.05, 3, 0.2) == 12  # 60 texts/s x 0.2 s: work time counts
+    assert pass_limit(0.05, 3, 30.0) == round(60 * MAX_PASS_SECONDS)  # a stall never bursts

@@ -1,4 +1,4 @@
-"""`bot staff add|list|disable`: staff accounts for the console, without needing the console.
+"""`bot staff add|list|disable|reset-2fa`: console staff accounts, without the console.
 
 The first supervisor has to come from here. Passwords are never taken as an argument (they
 would land in shell history and `ps`): they are prompted for twice, or read from stdin.
@@ -10,8 +10,10 @@ import argparse
 import getpass
 import sys
 
+from bot.console import audit
 from bot.console.accounts import create_staff, list_staff, set_active
 from bot.console.scope import set_councils
+from bot.console.second_factor import reset as reset_second_factor
 from bot.db.engine import session_scope
 from bot.db.models import STAFF_ROLES
 
@@ -34,6 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     disable = actions.add_parser("disable", help="stop an account from signing in")
     disable.add_argument("username")
     disable.set_defaults(handler=_disable)
+    reset = actions.add_parser(
+        "reset-2fa", help="remove an account's second factor (lost phone); audited")
+    reset.add_argument("username")
+    reset.set_defaults(handler=_reset_2fa)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -68,4 +74,14 @@ def _disable(args: argparse.Namespace) -> int:
     with session_scope() as session:
         user = set_active(session, args.username, False)
     print(f"disabled {user.username}")
+    return 0
+
+
+def _reset_2fa(args: argparse.Namespace) -> int:
+    """For the last supervisor who lost their phone: no other supervisor can reset it."""
+    with session_scope() as session:
+        user = reset_second_factor(session, args.username)
+        audit.record(session, "(server admin)", "auth.totp_reset", user.username,
+                     "second factor removed with bot staff reset-2fa; their sessions ended")
+    print(f"reset two-factor sign-in for {user.username}: they set it up at the next sign-in")
     return 0

@@ -1,14 +1,20 @@
-"""Staff accounts: argon2 hashes, lockout after repeated failures, create / disable / list.
+"""Staff accounts: argon2 hashes, session epochs, password change, create / disable / list.
 
 One module serves both the `bot staff` CLI and the console's staff page, so the password rules
-and the lockout rule cannot drift between the two.
+cannot drift between the two. Repeated failures are throttled per account and client address
+(`throttle.py`), never by locking the account, which anyone could trigger (#15.6).
+
+Server-side session end: a signed-in session carries the account's `session_epoch` in its
+id ("12:3"). Signing out, changing the password or an admin's second-factor reset add one to the
+epoch, so every session of that user - in this browser, another one, or a copied cookie -
+stops working at once, without a session table to keep.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -17,10 +23,8 @@ from flask_login import UserMixin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import STAFF_ROLES, StaffUser, utcnow
+from bot.db.models import STAFF_ROLES, StaffUser
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -44,6 +48,8 @@ class StaffIdentity(UserMixin):
     role: str
     active: bool
     locked_until: datetime | None = None
+    epoch: int = 0
+    totp_enabled: bool = False
 
     @property
     def is_supervisor(self) -> bool:
@@ -58,20 +64,30 @@ class StaffIdentity(UserMixin):
         return self.display_name or self.username
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What Flask-Login keeps in the session: the id and the epoch it is valid for."""
+        return f"{self.id}:{self.epoch}"
 
 
 @dataclass(frozen=True)
 class LoginOutcome:
     identity: StaffIdentity | None
-    reason: str  # ok | unknown_user | disabled | locked | bad_password
+    reason: str  # ok | unknown_user | disabled | bad_password
 
 
 def _identity(user: StaffUser) -> StaffIdentity:
     return StaffIdentity(
         id=user.id, username=user.username, display_name=user.display_name, role=user.role,
-        active=user.active, locked_until=user.locked_until,
+        active=user.active, locked_until=user.locked_until, epoch=user.session_epoch or 0,
+        totp_enabled=bool(user.totp_enabled),
     )
+
+
+def parse_session_id(value: str) -> tuple[int, int] | None:
+    """(user id, epoch) from a session's user id, or None (also for the old plain "12")."""
+    user_id, _, epoch = (value or "").partition(":")
+    if not (user_id.isdigit() and epoch.isdigit()) or len(value) > 40:
+        return None
+    return int(user_id), int(epoch)
 
 
 def hash_password(password: str) -> str:
@@ -145,35 +161,64 @@ def list_staff(session: Session) -> list[StaffIdentity]:
     return [_identity(row) for row in rows]
 
 
-def get_identity(session: Session, user_id: int) -> StaffIdentity | None:
+def get_identity(session: Session, user_id: int, epoch: int | None = None) -> StaffIdentity | None:
+    """The active user `user_id`; None if disabled, or if `epoch` is given and is not current."""
     user = session.get(StaffUser, user_id)
-    return _identity(user) if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if epoch is not None and epoch != (user.session_epoch or 0):
+        return None
+    return _identity(user)
+
+
+def find_user(session: Session, username: str) -> StaffUser | None:
+    return _find(session, username)
+
+
+def find_identity(session: Session, username: str) -> StaffIdentity | None:
+    user = _find(session, username)
+    return _identity(user) if user is not None else None
+
+
+def end_sessions(session: Session, user_id: int) -> StaffIdentity:
+    """End every session of the user (see the module docstring); returns the new identity."""
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise ValueError("no such staff user")
+    user.session_epoch = (user.session_epoch or 0) + 1
+    session.flush()
+    return _identity(user)
+
+
+def change_password(session: Session, user_id: int, current: str, new: str) -> StaffIdentity:
+    """Check the current password, set the new one, end every session; ValueError if refused.
+
+    Returns the identity under the new epoch, so the caller can keep this browser signed in.
+    """
+    user = session.get(StaffUser, user_id)
+    if user is None or not user.active:
+        raise ValueError("no such staff user")
+    if not _verify(user.password_hash, current[:MAX_PASSWORD_LENGTH]):
+        raise ValueError("the current password is not right")
+    validate_password(new, user.username)
+    if _verify(user.password_hash, new):
+        raise ValueError("the new password must differ from the current one")
+    user.password_hash = hash_password(new)
+    return end_sessions(session, user_id)
 
 
 def authenticate(
     session: Session, username: str, password: str, now: datetime | None = None
 ) -> LoginOutcome:
-    """Check a password; count failures; lock for 15 minutes after 5 in a row.
-
-    A locked account refuses even the right password until the lock expires, and the
-    failures seen while locked do not extend it (so an attacker cannot keep a user out
-    forever by guessing slowly; the per-IP window in `throttle` handles fast guessing).
-    """
-    now = now or utcnow()
+    """Check a password. Failures are counted (for the staff page) but never lock the account:
+    throttling is per account and client address, in `throttle` (see the module docstring)."""
+    del now  # kept for callers of the old signature
     user = _find(session, username)
     if user is None or not user.active:
         _verify(_dummy_hash(), password)
         return LoginOutcome(None, "unknown_user" if user is None else "disabled")
-    if user.locked_until is not None and user.locked_until > now:
-        _verify(_dummy_hash(), password)
-        return LoginOutcome(None, "locked")
     if not _verify(user.password_hash, password):
         user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            session.flush()
-            return LoginOutcome(None, "locked")
         session.flush()
         return LoginOutcome(None, "bad_password")
     user.failed_logins = 0

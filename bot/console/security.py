@@ -3,24 +3,46 @@
 Pages without a session redirect to the sign-in page; /staff/api/* answers 401 JSON; the
 admin area needs the supervisor role. Headers: a CSP with no inline script or style, no
 framing, and no caching of anything staff see.
+
+Sessions (#15.6): a session is valid only for the account's current epoch (see `accounts`), so
+sign-out and a password change end it everywhere; a session left idle for CONSOLE_IDLE_MINUTES
+is signed out (the live transcript's polling does not count as activity); a user whose role
+needs a second factor and has none is sent to set one up before anything else.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, url_for
-from flask_login import LoginManager, current_user
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
-from bot.console.accounts import StaffIdentity, get_identity
+from bot.console.accounts import StaffIdentity, get_identity, parse_session_id
+from bot.console.second_factor import required_for
 from bot.db.engine import session_scope
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
-PUBLIC_STAFF_ENDPOINTS = {"auth.login"}
+PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.login_code", "auth.login_enrol"}
+# Reachable by a signed-in user who still has to set up a required second factor.
+ENROLMENT_ENDPOINTS = {"auth.account", "auth.two_factor", "auth.logout"}
+SEEN_KEY = "seen"
 
 
 def is_api_request() -> bool:
@@ -29,10 +51,11 @@ def is_api_request() -> bool:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> StaffIdentity | None:
-    if not user_id.isdigit():
+    parsed = parse_session_id(user_id)
+    if parsed is None:
         return None
-    with session_scope(current_app.config["DATABASE_URL"]) as session:
-        return get_identity(session, int(user_id))
+    with session_scope(current_app.config["DATABASE_URL"]) as db:
+        return get_identity(db, *parsed)
 
 
 @login_manager.unauthorized_handler
@@ -65,7 +88,27 @@ def require_staff_login() -> Any:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if _idle_too_long():
+        logout_user()
+        session.clear()
+        flash("You were signed out because the console was not used for "
+              f"{current_app.config['IDLE_MINUTES']} minutes. Sign in again.", "warning")
+        return login_manager.unauthorized()
+    if not is_api_request():
+        session[SEEN_KEY] = int(time.time())
+    if (required_for(current_user.role, current_app.config["TOTP_ROLES"])
+            and not current_user.totp_enabled and request.endpoint not in ENROLMENT_ENDPOINTS):
+        if is_api_request():
+            return jsonify(error="set up two-factor sign-in first"), 403
+        return redirect(url_for("auth.two_factor"))
     return None
+
+
+def _idle_too_long() -> bool:
+    seen = session.get(SEEN_KEY)
+    if not isinstance(seen, int):
+        return True  # a session from before idle tracking, or tampered: sign in again
+    return time.time() - seen > current_app.config["IDLE_MINUTES"] * 60
 
 
 def require_supervisor() -> None:
@@ -116,6 +159,9 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_security(app: Flask) -> None:
+    settings = app.config["CONSOLE_SETTINGS"]
+    app.config.setdefault("IDLE_MINUTES", settings.idle_minutes)
+    app.config.setdefault("TOTP_ROLES", settings.totp_roles)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"

@@ -28,6 +28,8 @@ class ConsoleSettings:
     trust_proxy: bool
     secret_key: str
     node_modules: Path
+    idle_minutes: int = 30
+    totp_roles: tuple[str, ...] = ("supervisor",)
 
 
 def load_secret_key(explicit: str, path: Path | None = None) -> str:
@@ -69,4 +71,6 @@ def get_console_settings() -> ConsoleSettings:
         trust_proxy=shared.console_trust_proxy,
         secret_key=load_secret_key(shared.console_secret_key),
         node_modules=shared.node_modules_dir,
+        idle_minutes=shared.console_idle_minutes,
+        totp_roles=shared.console_totp_roles,
     )

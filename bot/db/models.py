@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
+from bot.privacy.sealed import SealedText
+
 Base = declarative_base()
 
 SERVICE_STATES = ("operating", "disrupted", "unavailable")
@@ -230,7 +232,7 @@ class SmsInboxItem(Base):
     message_sid = Column(String(64), nullable=False, unique=True)
     conversation_id = Column(String(80), nullable=False, index=True)
     phone = Column(String(40), nullable=False)
-    body = Column(Text, nullable=False)
+    body = Column(SealedText, nullable=False)  # encrypted at rest: bot/privacy/sealed.py
     num_media = Column(Integer, nullable=False, default=0)
     state = Column(String(20), nullable=False, default="queued", index=True)
     owner = Column(String(120), nullable=False)
@@ -267,6 +269,12 @@ class StaffUser(Base):
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Console sessions (#15.6, migration 0012): a session carries the epoch it was signed in
+    # under; sign-out, a password change or a 2FA reset add one, ending every session at once.
+    session_epoch = Column(Integer, nullable=False, default=0)
+    totp_secret = Column(String(64), nullable=True)  # base32; set at enrolment
+    totp_enabled = Column(Boolean, nullable=False, default=False)  # confirmed with a code
+    totp_last_step = Column(Integer, nullable=True)  # the last code used: never accepted twice
 
 
 class AuditLog(Base):

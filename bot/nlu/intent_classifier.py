@@ -4,7 +4,7 @@ multilingual sentence embedding.
 Why not DIET for intents: on the independent evaluation set (tests/eval, never trained on) a
 linear model over these features routed more messages correctly in English and generalised
 far better to other languages, because the embedding carries meaning across languages while
-DIET leaned on English word features (figures in docs/eval/). DIET still extracts entities.
+DIET leaned on English word features (figures in docs/eval/). Entities come from a CRF.
 
 Text is the tokenizer's output, so personal data arrives as placeholders ("__phone__") and
 never decides an intent. The model is saved with skops (no pickle) and loaded only if it holds

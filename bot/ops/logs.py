@@ -12,6 +12,10 @@ process (root, Sanic's, a `--log-file`) gets the JSON formatter, and structlog's
 logs through it) are rendered by it too, so a line is never JSON inside JSON. Personal data is
 masked before any of this (bot.privacy.log_filter), in both formats.
 
+Log levels: the root level is the framework's (rasa's `--debug`/`-v`, rasa-sdk's LOG_LEVEL); the
+library loggers that only chatter at start-up are raised to WARNING in one table,
+`QUIET_LOGGERS`, applied by `configure_logging` (not at DEBUG).
+
 Quiet start-up (`quiet_startup()`, called first thing by each server's entry point):
 TF_CPP_MIN_LOG_LEVEL=2 and SQLALCHEMY_SILENCE_UBER_WARNING=1 unless set (bot.config), and
 DeprecationWarning / PendingDeprecationWarning ignored, which is what rasa's dependencies
@@ -38,6 +42,15 @@ from bot.config import Settings, get_settings, quiet_library_environment
 PLAIN_FORMAT = "%(asctime)s %(levelname)-8s %(name)s  - %(message)s"
 PLAIN_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 NOISY_WARNINGS = (DeprecationWarning, PendingDeprecationWarning)
+# Library loggers whose INFO lines are start-up chatter, not operations (one place for them).
+# rasa-sdk logs one line per registered action (~17) and three "starting" lines; the action
+# server logs its own one-line address instead (bot/action_server.py). waitress repeats the
+# console's own "console on ..." line. Left alone when the process logs at DEBUG.
+QUIET_LOGGERS: dict[str, int] = {
+    "rasa_sdk.executor": logging.WARNING,
+    "rasa_sdk.endpoint": logging.WARNING,
+    "waitress": logging.WARNING,
+}
 _STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "message", "asctime",
 }
@@ -186,6 +199,17 @@ def _set_structlog_renderer(json_lines: bool) -> None:
         processors[-1] = structlog.dev.ConsoleRenderer(colors=False)
 
 
+def quiet_library_loggers(levels: dict[str, int] | None = None) -> None:
+    """Raise the chatty library loggers of QUIET_LOGGERS to their level, unless this process
+    logs at DEBUG (someone is looking for detail: then every line stays)."""
+    if logging.getLogger().getEffectiveLevel() <= logging.DEBUG:
+        return
+    for name, level in (QUIET_LOGGERS if levels is None else levels).items():
+        logger = logging.getLogger(name)
+        if logger.level < level:
+            logger.setLevel(level)
+
+
 def configure_logging(process: str, *, stream: TextIO | None = None,
                       settings: Settings | None = None) -> None:
     """Apply LOG_FORMAT to every handler of this process (idempotent; call again once a
@@ -206,6 +230,7 @@ def configure_logging(process: str, *, stream: TextIO | None = None,
             if not (isinstance(formatter, JsonFormatter) and formatter.process == process):
                 handler.setFormatter(JsonFormatter(process))
     _set_structlog_renderer(json_lines)
+    quiet_library_loggers()
     from bot.privacy.log_filter import install_log_filter  # spaCy: after quiet_startup()
 
     install_log_filter()  # the redacting filter on every handler added since

@@ -42,7 +42,11 @@ Decisions about look-alikes (documented because they are choices, not facts):
 - DOB: a date within a few words of "dob", "d.o.b", "date of birth", "born", "birthday".
   A year alone ("born in 1985") is kept. Passport and other licence numbers need a cue; the
   16-character UK driving licence format is distinctive enough to be masked without one.
-- Not detected: names and street addresses (no NER model); numbers spelled out in words.
+- NI: since #15.7 any two letters in the NI shape are masked whatever the prefix ("QQ 12 34 56
+  C", the well-known example, is still somebody's guess at their number): errs towards masking.
+- Names and street addresses: rules and word lists, no model (`people.py`, `addresses.py`,
+  which document what counts); they also run on text the digit pre-check skips.
+- Not detected: numbers spelled out in words.
 """
 
 from __future__ import annotations
@@ -54,7 +58,11 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from bot.parsing.contact import EMAIL, normalise_postcode
+from bot.privacy.addresses import find_addresses
+from bot.privacy.cue_words import CUE_PHRASES, CUE_TOKEN_PATTERNS, FILLER_WORDS
+from bot.privacy.people import find_names
 from bot.privacy.pii_types import (
+    ADDRESS,
     BANK,
     CARD,
     CVV,
@@ -63,6 +71,7 @@ from bot.privacy.pii_types import (
     EXPIRY,
     FINANCIAL_OR_NI,
     LICENCE,
+    NAME,
     NI,
     PASSPORT,
     PHONE,
@@ -77,7 +86,6 @@ from bot.privacy.validators import (
     ORDINAL,
     iban_ok,
     luhn_ok,
-    ni_prefix_ok,
     outward_ok,
     personal_phone,
 )
@@ -99,59 +107,6 @@ def might_contain_pii(text: str) -> bool:
 
 # --- cue words (spaCy Matcher) -------------------------------------------------------------
 
-CUE_PHRASES: dict[str, tuple[str, ...]] = {
-    "card": ("card", "cards", "card number", "card no", "long number", "debit", "credit",
-             "visa", "mastercard", "master card", "amex", "maestro"),
-    "expiry": ("exp", "exp.", "expiry", "expiry date", "expires", "expiring", "expiration",
-               "valid thru", "valid through", "valid until", "valid to", "end date", "ends"),
-    "cvv": ("cvv", "cvv2", "cvc", "cvc2", "csc", "cid", "cv2"),
-    "cvv_weak": ("security code", "security number", "security no", "3 digits",
-                 "three digits", "3 digit code", "three digit code", "digits on the back",
-                 "number on the back", "code on the back", "on the back"),
-    "bank": ("sort code", "sortcode", "sort-code", "s/c", "sort", "bank", "banks", "bank's",
-             "building society", "iban", "bacs", "bank account", "bank details", "natwest",
-             "barclays", "lloyds", "hsbc", "santander", "nationwide", "monzo", "halifax",
-             "direct debit"),
-    "council": ("council tax", "ctax", "c/tax", "c tax", "rent", "business rates", "reference",
-                "ref", "claim", "benefit", "benefits", "case", "library", "pcn", "permit",
-                "parking", "planning", "application", "invoice", "order", "tracking", "job"),
-    "phone": ("phone", "phone number", "my number", "mobile", "mob", "tel", "tel no",
-              "telephone", "call", "ring", "text", "txt", "landline", "contact", "reach",
-              "whatsapp", "number is", "home number", "contact number", "new number"),
-    "ni": ("ni", "n.i", "n.i.", "n i", "nino", "national insurance", "nat ins", "nat. ins",
-           "insurance number", "insurance no"),
-    "dob": ("dob", "d.o.b", "d.o.b.", "d o b", "date of birth", "birth date", "birthdate",
-            "born", "birthday", "b'day", "bday"),
-    "postcode": ("postcode", "post code", "postcodes", "postal code", "p/code", "p/c", "pcode",
-                 "zip code", "post-code"),
-    "place": ("live in", "living in", "lives in", "lived in", "based in", "moved to",
-              "move to", "i'm in", "im in", "i am in", "we're in", "we are in", "resident in",
-              "area is", "address is in", "live at"),
-    "passport": ("passport", "passport number", "passport no"),
-    # Phrases in which a cue word means something else: "direct debit", "bank holiday".
-    "veto_card": ("direct debit", "library card", "oyster card", "birthday card", "gift card",
-                  "loyalty card", "nectar card", "sim card", "id card", "scratch card",
-                  "memory card", "business card", "travel card", "universal credit",
-                  "tax credit", "tax credits", "pension credit", "credit union", "in credit",
-                  "credit balance"),
-    "veto_bank": ("bank holiday", "bank holidays", "food bank", "river bank", "sort it",
-                  "sort out", "sort this", "sort that", "sort things", "sort me", "sort my",
-                  "sort the"),
-    "licence": ("licence", "license", "driving licence", "driving license", "dl", "dvla",
-                "driver's licence", "drivers licence", "driver licence", "driver's license"),
-}
-# Abbreviations the tokenizer keeps whole in some spellings ("D.O.B." vs "d.o.b").
-CUE_TOKEN_PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
-    "dob": [[{"LOWER": {"REGEX": r"^d\.?o\.?b\.?:?$"}}]],
-    "ni": [[{"LOWER": {"REGEX": r"^n\.i\.?(?:no\.?)?:?$"}}]],
-}
-# Words that may stand between a cue and its value: "dob is the 12/03/85", "NI no: ...".
-FILLER_WORDS = frozenset("""
-is was are were be been will it its it's that's thats which the a my his her their our your
-mums mum's dads dad's mine on of at in as for me to no no. nr num number code date details
-says reads shows show ending ends starts start starting begins with and please pls below here
-i think just like e.g. eg sure id i'd full new old current
-""".split())
 _GAP_WORD = re.compile(r"[A-Za-z][A-Za-z'.]*")
 _EXTRA_INFIXES = (r"[:=]", r"(?<=[A-Za-z])(?=\d)", r"(?<=[A-Za-z])-(?=\d)")
 
@@ -473,10 +428,9 @@ def _accounts(ctx: Context, sort_codes: list[PiiSpan]) -> Iterator[PiiSpan]:
 
 
 def _ni_numbers(ctx: Context) -> Iterator[PiiSpan]:
-    for match in _NI_NUMBER.finditer(ctx.text):
-        if not ni_prefix_ok(match.group(1) + match.group(2)):
-            continue
-        if match.group(4) or ctx.said_before("ni", match.start()):
+    for match in _NI_NUMBER.finditer(ctx.text):  # any prefix: see the module docstring
+        paired = re.fullmatch(r"\s\d{2}\s\d{2}\s\d{2}", match.group(3)) is not None
+        if match.group(4) or paired or ctx.said_before("ni", match.start()):
             yield _span(NI, ctx.text, match.start(), match.end())
 
 
@@ -553,7 +507,12 @@ def detect(ctx: Context) -> list[PiiSpan]:
     if ctx.has("dob"):
         candidates += _dates_of_birth(ctx)
     candidates += _id_documents(ctx)
-    return _resolve_overlaps(candidates)
+    return _resolve_overlaps(candidates + _names_and_addresses(ctx.text))
+
+
+def _names_and_addresses(text: str) -> list[PiiSpan]:
+    return ([_span(NAME, text, *span) for span in find_names(text)]
+            + [_span(ADDRESS, text, *span) for span in find_addresses(text)])
 
 
 def _resolve_overlaps(candidates: list[PiiSpan]) -> list[PiiSpan]:
@@ -648,9 +607,12 @@ _clean: dict[str, None] = {}
 
 def find_pii(text: str) -> list[PiiSpan]:
     """Personal data in `text`, in order, without overlaps."""
-    if not might_contain_pii(text) or text in _clean:
+    if not text or text in _clean:
         return []
-    spans = list(get_pipeline()(text)._.pii)
+    if might_contain_pii(text):
+        spans = list(get_pipeline()(text)._.pii)
+    else:  # no digit, no "@": only a name or a street can be there, and they need no spaCy
+        spans = _resolve_overlaps(_names_and_addresses(text))
     if not spans and len(text) <= _CLEAN_MAX_LENGTH:
         if len(_clean) >= _CLEAN_LIMIT:
             _clean.clear()

@@ -58,7 +58,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from bot.config import get_settings
-from bot.db.engine import get_engine, session_factory
+from bot.db.engine import checkpoint, get_engine, session_factory
 from bot.db.models import (
     OPEN_CASE_STATUSES,
     AuditLog,
@@ -223,7 +223,17 @@ def purge(
         raise
     finally:
         session.close()
+    if not dry_run:
+        _checkpoint_both(app_url, tracker_url)
     return report
+
+
+def _checkpoint_both(app_url: str | None, tracker_url: str | None) -> None:
+    """Truncate both WALs, so purged and blanked rows do not live on in old page images."""
+    checkpoint(app_url)
+    tracker_url = tracker_url or get_settings().tracker_db_url
+    if not is_sqlite_memory(tracker_url):
+        checkpoint(tracker_url)
 
 
 def _purge_tracker(engine: Engine, limit: timedelta, shorter: dict[str, timedelta],

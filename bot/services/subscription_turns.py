@@ -2,7 +2,8 @@
 
 After any status answer about a service that is not working, the resident is offered one text
 when it is back. By SMS their own number is used (after a clear yes); on web chat they give a
-UK mobile number. The subscription itself (one per council, service and number, 30 days, one
+UK mobile number, and the confirmation carries a link that ends that one subscription. The
+subscription itself (one per council, service and number, 30 days, one
 text per restoration) is bot.services.subscriptions.
 """
 
@@ -12,8 +13,11 @@ import logging
 
 from sqlalchemy.orm import Session
 
+from bot.config import ConfigurationError
+from bot.db.models import Subscription
 from bot.services.subscriptions import normalise_subscriber, subscribe
 from bot.services.turn import SMS_CHANNEL, Outcome, TurnContext, button, sms_phone
+from bot.services.unsubscribe_link import link_for
 
 logger = logging.getLogger(__name__)
 ASK_MOBILE = ("What UK mobile number should I text? (I'll only use it for this, and you can "
@@ -36,16 +40,28 @@ def _channel(ctx: TurnContext) -> str:
 def _subscribe(session: Session, ctx: TurnContext, phone: str) -> Outcome:
     council_id, _, service_id = str(ctx.slot("subscribe_offer")).partition(":")
     outcome = Outcome(slots={"subscribe_offer": None, "pending": None})
+    channel = _channel(ctx)
     try:
-        subscribe(session, council_id, service_id, phone, _channel(ctx))
+        subscription = subscribe(session, council_id, service_id, phone, channel)
     except ValueError:
         logger.warning("subscription refused for %s", ctx.conversation_id)
         return outcome.say("Sorry, I couldn't set that up. You can ask me again at any time.")
     from bot.channels.sms_store import is_opted_out
 
     stopped = " You replied STOP earlier, so text START first." if is_opted_out(phone) else ""
+    link = "" if channel == "sms" else _unsubscribe_line(subscription)
     return outcome.say("Done: I'll send you one text when it's working again, within the next "
-                       f"30 days. Reply STOP to that number to cancel.{stopped}")
+                       f"30 days. Reply STOP to that number to cancel.{stopped}{link}")
+
+
+def _unsubscribe_line(subscription: Subscription) -> str:
+    """On web chat: the link that ends this one subscription (bot.services.unsubscribe_link).
+    Without a link key (misconfigured) the confirmation still goes, without the link."""
+    try:
+        return f" To stop just this text, open {link_for(subscription)}"
+    except ConfigurationError:
+        logger.warning("no unsubscribe link: CONVERSATION_ID_KEY is not configured")
+        return ""
 
 
 def subscribe_yes_turn(session: Session, ctx: TurnContext) -> Outcome:

@@ -18,6 +18,8 @@ BENCHES = (
     ("Redaction of personal data", "devtools.bench.privacy_bench"),
     ("REST latency, throughput, memory, start-up", "devtools.bench.rest_load"),
     ("SMS webhook", "devtools.bench.sms_bench"),
+    ("Text me when it's back: 10,000 subscribers, sender killed mid-way",
+     "devtools.bench.notify_bench"),
     ("Faults: Twilio down, action server killed, database locked", "devtools.bench.fault_bench"),
     ("Incident-day load: single machine, scaled topology, stock rasa init",
      "devtools.bench.load_bench"),

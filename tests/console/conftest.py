@@ -16,7 +16,7 @@ from bot.console import accounts
 from bot.console.accounts import create_staff
 from bot.console.app import create_app
 from bot.console.scope import set_councils
-from bot.console.throttle import IP_FAILURES
+from bot.console.throttle import ACCOUNT_FAILURES, IP_FAILURES
 from bot.db.engine import session_scope
 from bot.db.models import utcnow
 from bot.services.cases import ensure_case, update_contact
@@ -34,6 +34,7 @@ def console_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("RASA_AUTH_TOKEN", "test-token")
     monkeypatch.setenv("HTTP_TIMEOUT", "2")
     IP_FAILURES.clear()
+    ACCOUNT_FAILURES.clear()
     # Cheap argon2 parameters: same algorithm and code path, a fraction of the cost.
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
                                                              parallelism=1))
@@ -41,6 +42,7 @@ def console_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     accounts._dummy_hash.cache_clear()
     IP_FAILURES.clear()
+    ACCOUNT_FAILURES.clear()
 
 
 ALL_COUNCILS = ("hammersmith_fulham", "kensington_chelsea", "westminster")
@@ -94,10 +96,32 @@ def csrf_from(client: FlaskClient, path: str) -> str:
 
 
 def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    """Sign in as a browser would; where the account needs a second factor (supervisors),
+    set it up or enter a code computed from the stored secret, as an authenticator app would."""
     token = csrf_from(client, "/staff/login")
-    return client.post("/staff/login", data={
+    response = client.post("/staff/login", data={
         "username": username, "password": password, "csrf_token": token,
     })
+    location = response.headers.get("Location", "")
+    if response.status_code != 302 or "/staff/login/" not in location:
+        return response
+    token = csrf_from(client, location)  # the set-up page creates the secret
+    return client.post(location, data={"code": totp_code(client, username),
+                                       "csrf_token": token})
+
+
+def totp_code(client: FlaskClient, username: str) -> str:
+    """A code for `username` that has not been used yet (codes are single-use)."""
+    from bot.console import totp
+    from bot.db.models import StaffUser
+
+    with session_scope(client.application.config["DATABASE_URL"]) as session:
+        user = session.query(StaffUser).filter_by(username=username).one()
+        secret, last = user.totp_secret, user.totp_last_step
+    step = totp.step_at()
+    if last is not None and last >= step - 1:
+        step = last + 1
+    return totp.hotp(secret, step)
 
 
 def post(client: FlaskClient, path: str, data: dict[str, str], page: str = "/staff") -> Any:

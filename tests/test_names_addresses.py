@@ -1,0 +1,105 @@
+"""Names, street addresses and NI-shaped numbers (#15.7), scored on a labelled set written for it.
+
+The set (tests/data/names_addresses_labelled.jsonl) has three parts: "dev", written before the
+rules and used to develop them; "fresh" and "fresh2", written later and measured before any
+change was made for them (their figures at the time are in docs/privacy-redaction.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.redactor import find_pii, redact
+from devtools.bench.privacy_bench import NAMES_ADDRESSES_SET, evaluate_coverage, load_labelled
+
+RECALL_TARGET = 0.95
+MAX_FALSE_MASK_WORD_RATE = 0.02
+MAX_CLEAN_MASKED_RATE = 0.05
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[dict]:
+    return load_labelled(NAMES_ADDRESSES_SET)
+
+
+@pytest.fixture(scope="module")
+def scores(labelled: list[dict]) -> dict:
+    return evaluate_coverage(labelled).as_dict()
+
+
+def test_the_set_is_large_varied_and_consistent(labelled: list[dict]) -> None:
+    assert len(labelled) >= 300
+    kinds = {span["type"] for record in labelled for span in record["spans"]}
+    assert kinds == {"NAME", "ADDRESS"}
+    assert sum(1 for r in labelled if not r["spans"]) >= 100  # ordinary text, for false masks
+    for record in labelled:
+        for span in record["spans"]:
+            assert record["text"][span["start"]:span["end"]] == span["text"]
+        assert record["types"] == sorted({s["type"] for s in record["spans"]})
+    assert len({r["text"] for r in labelled}) == len(labelled)
+
+
+@pytest.mark.parametrize("kind", ["NAME", "ADDRESS"])
+def test_recall_meets_target(scores: dict, kind: str) -> None:
+    assert scores["support"][kind] >= 100
+    assert scores["recall"][kind] >= RECALL_TARGET, scores
+
+
+def test_ordinary_text_is_rarely_masked(scores: dict) -> None:
+    assert scores["false_mask_word_rate"] <= MAX_FALSE_MASK_WORD_RATE, scores
+    assert scores["clean_masked_rate"] <= MAX_CLEAN_MASKED_RATE, scores
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my name is sarah jones and my bins", "my name is [NAME] and my bins"),
+        ("Hi I'm Chidi Okonkwo", "Hi I'm [NAME]"),
+        ("please tell Mrs Begum", "please tell [NAME]"),
+        ("my son Kwame's transport", "my son [NAME]'s transport"),
+        ("Kind regards, Margaret O'Brien", "Kind regards, [NAME]"),
+        ("I live at 22 Oakwood Road, W14 9JU", "I live at [ADDRESS], [POSTCODE]"),
+        ("flat 3, 17 elgin crescent", "[ADDRESS]"),
+        ("I live on Lillie Road", "I live on [ADDRESS]"),
+        ("Flat 9, Chiltern House, Hazlewood Crescent", "[ADDRESS]"),
+        ("je m'appelle Amélie Dubois", "je m'appelle [NAME]"),
+        ("Nazywam się Katarzyna Nowak", "Nazywam się [NAME]"),
+        ("magacaygu waa hodan cali", "magacaygu waa [NAME]"),
+        ("Hola, soy Lucía", "Hola, soy [NAME]"),
+        ("QQ 12 34 56 C", "[NI]"),
+        ("my ni is qq123456c", "my ni is [NI]"),
+        ("GB 12 34 56 A", "[NI]"),
+        ("ni number TN 11 22 33", "ni number [NI]"),
+    ],
+)
+def test_masks(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The street lights on Portobello Road are off",
+        "I have 3 kids in the house and no heating",
+        "it is a 5 minutes walk from the station",
+        "My son is in year 9 at Holland Park School",
+        "Bill for my garden waste is wrong",
+        "May I ask when the office reopens?",
+        "Is the Chelsea Flower Show going ahead?",
+        "I need the number for St Mary's Hospital",
+        "I'm worried about my data",
+        "Can Age UK help my mum?",
+        "I need help from Adult Social Care",
+        "flat a1 2nd floor",
+        # found by running the rules over the NLU training texts: a worry, not an address
+        "my ex is violent and if my new address was in the stolen data he could find me",
+        "If my new address is in the stolen data I am in danger",
+        "a lady knocked saying she is from social services",
+        # yes/no and pronouns in the residents' languages that are also first names
+        "Maya, mahadsanid",
+        "Ella no puede pagar",
+        "Ana mesh fahem",
+    ],
+)
+def test_ordinary_text_is_kept(text: str) -> None:
+    assert [s for s in find_pii(text) if s.type in ("NAME", "ADDRESS")] == []
