@@ -12,6 +12,7 @@ import sys
 
 from bot.console import audit
 from bot.console.accounts import create_staff, list_staff, set_active
+from bot.console.scope import set_councils
 from bot.console.second_factor import reset as reset_second_factor
 from bot.db.engine import session_scope
 from bot.db.models import STAFF_ROLES
@@ -26,6 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--name", default="", help="full name shown in the console")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from the first line of standard input")
+    add.add_argument("--council", action="append", default=[], metavar="COUNCIL_ID",
+                     help="a council whose cases an agent works (repeat for more); "
+                          "supervisors see every council")
     add.set_defaults(handler=_add)
     ls = actions.add_parser("list", help="list staff accounts")
     ls.set_defaults(handler=_list)
@@ -51,7 +55,9 @@ def _add(args: argparse.Namespace) -> int:
     password = _read_password(args.password_stdin)
     with session_scope() as session:
         user = create_staff(session, args.username, password, args.role, args.name)
-    print(f"added {user.username} ({user.role})")
+        _before, councils = set_councils(session, user.username, args.council)
+    print(f"added {user.username} ({user.role})"
+          + (f", councils: {', '.join(councils)}" if councils else ""))
     return 0
 
 

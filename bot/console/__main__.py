@@ -16,6 +16,7 @@ def main() -> None:
     from waitress import serve
 
     from bot.console.app import create_app
+    from bot.console.live import WAITRESS_THREADS
     from bot.console.settings import get_console_settings
     from bot.ops.schedule import start_purge_schedule
 
@@ -28,7 +29,9 @@ def main() -> None:
         "off" if settings.insecure_cookies else "on",
     )
     start_purge_schedule()
-    serve(app, host=settings.host, port=settings.port, threads=8, ident="console")
+    # Live streams each hold a thread for minutes; bot.console.live caps them below this.
+    serve(app, host=settings.host, port=settings.port, threads=WAITRESS_THREADS,
+          ident="console")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from bot.console.casework import CaseDesk
 from bot.console.rasa_api import RasaClient
 from bot.console.security import init_security, is_api_request
 from bot.console.settings import ConsoleSettings, get_console_settings
-from bot.console.views import admin, auth, cases, public, queue
+from bot.console.views import admin, auth, canned, cases, dashboard, live, public, queue
 from bot.ops.checks import liveness, readiness
 from bot.ops.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.ops.metrics import DatabaseCollector, case_metrics, exposition, refusal
@@ -125,7 +125,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if settings.trust_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     init_security(app)
-    for module in (public, auth, queue, cases, admin):
+    for module in (public, auth, queue, cases, admin, canned, dashboard, live):
         app.register_blueprint(module.bp)
     _register_errors(app)
     app.jinja_env.filters["uk_time"] = uk_time

@@ -15,6 +15,36 @@ def record(session: Session, actor: str, action: str, target: str = "", detail: 
     session.flush()
 
 
+def describe_change(before: dict[str, object], after: dict[str, object]) -> str:
+    """'status: new -> in_progress; assigned to: nobody -> amira' for the fields that changed.
+
+    Every change keeps what it replaced, so the log alone can tell what a case looked like
+    before any action, not just what it became.
+    """
+    parts = []
+    for key in after:
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            parts.append(f"{key.replace('_', ' ')}: {_shown(old)} -> {_shown(new)}")
+    return "; ".join(parts) or "no change"
+
+
+def _shown(value: object) -> str:
+    return "nobody" if value is None or value == "" else str(value)
+
+
+def record_change(
+    session: Session, actor: str, action: str, target: str,
+    before: dict[str, object], after: dict[str, object], note: str = "",
+) -> str:
+    """Record an action with the before and after of every field it touched; returns the text."""
+    detail = describe_change(before, after)
+    if note:
+        detail = f"{detail} ({note})"
+    record(session, actor, action, target, detail)
+    return detail
+
+
 def record_once(
     session: Session, actor: str, action: str, target: str, window: timedelta
 ) -> bool:

@@ -1,4 +1,4 @@
-"""What staff do to a case: take, reply, hand back, resolve, note, change status.
+"""What staff do to a case: take, reply, hand back, resolve, reopen, assign, note, change status.
 
 Each action is committed to the database first and only then sent to Rasa, so a Rasa outage
 never loses the action: the failure is recorded in the case history and shown to staff, who
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console import audit
+from bot.console.labels import OUTCOMES
 from bot.console.rasa_api import Delivery, RasaClient, RasaUnavailable
 from bot.db.engine import session_scope
 from bot.db.models import CASE_STATUSES, Case, CaseNote, utcnow
@@ -64,6 +65,14 @@ def _undelivered(delivery: Delivery) -> Notice | None:
     )
 
 
+def _not_yours(case: Case, actor: str, supervisor: bool, verb: str) -> Notice | None:
+    """Only the assignee (or anyone, while nobody has it) or a supervisor may `verb` a case."""
+    if supervisor or case.assigned_to in (None, "", actor):
+        return None
+    return Notice("error", f"This case is assigned to {case.assigned_to}. Only they or a "
+                           f"supervisor can {verb} it.")
+
+
 class CaseDesk:
     """Case actions for one database and one Rasa server."""
 
@@ -91,17 +100,27 @@ class CaseDesk:
             notices.append(undelivered)
         return notices
 
-    def take(self, reference: str, actor: str) -> list[Notice]:
+    def take(self, reference: str, actor: str, confirm_takeover: bool = False) -> list[Notice]:
+        """Take the case; taking one a colleague holds needs `confirm_takeover` (they are told
+        on their open case page, and the history says who took it from whom)."""
         with session_scope(self.database_url) as session:
             case = self._get(session, reference)
             if case.status == "resolved":
                 return [Notice("error", "This case is resolved; it cannot be taken.")]
             previous = case.assigned_to
+            holder = live_with(case)
+            if holder and holder != actor and not confirm_takeover:
+                return [Notice("error", f"{holder} is in this conversation. Tick the box to "
+                                        f"confirm you are taking over from {holder}.")]
+            before = {"status": case.status, "assigned_to": previous, "live_with": holder}
             case.assigned_to = actor
             case.status = "in_progress"
-            detail = f"taken over from {previous}" if previous and previous != actor else ""
+            taken_from = holder if holder and holder != actor else previous
+            detail = f"taken over from {taken_from}" if taken_from and taken_from != actor else ""
             record_event(session, case, actor, "taken", detail)
-            audit.record(session, actor, "case.take", reference, detail)
+            audit.record_change(session, actor, "case.take", reference, before,
+                                {"status": case.status, "assigned_to": actor, "live_with": actor},
+                                detail)
             conversation_id = case.conversation_id
         return self._rasa_step(
             reference, actor, "pausing the assistant and telling the resident",
@@ -129,13 +148,18 @@ class CaseDesk:
             "Message sent to the resident.",
         )
 
-    def hand_back(self, reference: str, actor: str) -> list[Notice]:
+    def hand_back(self, reference: str, actor: str, supervisor: bool = False) -> list[Notice]:
         with session_scope(self.database_url) as session:
             case = self._get(session, reference)
-            if live_with(case) is None:
+            holder = live_with(case)
+            if holder is None:
                 return [Notice("error", "No member of staff is in this conversation.")]
+            if not supervisor and actor not in (holder, case.assigned_to):
+                return [Notice("error", f"Only {holder} or a supervisor can hand this "
+                                        "conversation back.")]
             record_event(session, case, actor, "handed_back")
-            audit.record(session, actor, "case.hand_back", reference)
+            audit.record_change(session, actor, "case.hand_back", reference,
+                                {"live_with": holder}, {"live_with": None})
             conversation_id = case.conversation_id
         return self._rasa_step(
             reference, actor, "handing the conversation back to the assistant",
@@ -143,16 +167,29 @@ class CaseDesk:
             "The assistant is answering the resident again.",
         )
 
-    def resolve(self, reference: str, actor: str) -> list[Notice]:
+    def resolve(
+        self, reference: str, actor: str, outcome: str = "", confirmed: bool = True,
+        supervisor: bool = False,
+    ) -> list[Notice]:
+        if outcome not in OUTCOMES:
+            return [Notice("error", "Choose the outcome before resolving the case.")]
+        if not confirmed:
+            return [Notice("error", "Tick the box to confirm the case is finished.")]
         with session_scope(self.database_url) as session:
             case = self._get(session, reference)
             if case.status == "resolved":
                 return [Notice("error", "This case is already resolved.")]
+            refusal = _not_yours(case, actor, supervisor, "resolve")
+            if refusal:
+                return [refusal]
             was_live = live_with(case) is not None
+            before = {"status": case.status, "outcome": case.outcome}
             case.status = "resolved"
+            case.outcome = outcome
             case.resolved_at = utcnow()
-            record_event(session, case, actor, "resolved")
-            audit.record(session, actor, "case.resolve", reference)
+            record_event(session, case, actor, "resolved", OUTCOMES[outcome])
+            audit.record_change(session, actor, "case.resolve", reference, before,
+                                {"status": "resolved", "outcome": outcome})
             conversation_id = case.conversation_id
         if not was_live:
             return [Notice("success", "Case resolved.")]
@@ -183,12 +220,51 @@ class CaseDesk:
             if case.status == status:
                 return [Notice("success", "Status unchanged.")]
             detail = f"{case.status} -> {status}"
-            if case.status == "resolved":
-                case.resolved_at = None
+            before = {"status": case.status}
             case.status = status
             record_event(session, case, actor, "status", detail)
-            audit.record(session, actor, "case.status", reference, detail)
+            audit.record_change(session, actor, "case.status", reference, before,
+                                {"status": status})
         return [Notice("success", f"Status set to {status.replace('_', ' ')}.")]
+
+    def reopen(self, reference: str, actor: str) -> list[Notice]:
+        """A resolved case back in the queue (in progress, with whoever had it)."""
+        with session_scope(self.database_url) as session:
+            case = self._get(session, reference)
+            if case.status != "resolved":
+                return [Notice("error", "Only a resolved case can be reopened.")]
+            before = {"status": case.status, "outcome": case.outcome}
+            case.status = "in_progress"
+            case.outcome = None
+            case.resolved_at = None
+            record_event(session, case, actor, "reopened", before["outcome"] or "")
+            audit.record_change(session, actor, "case.reopen", reference, before,
+                                {"status": case.status, "outcome": None})
+        return [Notice("success", "Case reopened. It is back in the queue.")]
+
+    def assign(
+        self, reference: str, actor: str, assignee: str | None, assignee_ok: bool,
+        supervisor: bool = False,
+    ) -> list[Notice]:
+        """Give the case to a colleague (or to nobody). `assignee_ok` says the colleague is an
+        active member of staff who may see this case's council (checked by the caller)."""
+        if assignee and not assignee_ok:
+            return [Notice("error", "Choose a colleague who works for this case's council.")]
+        with session_scope(self.database_url) as session:
+            case = self._get(session, reference)
+            refusal = _not_yours(case, actor, supervisor, "reassign")
+            if refusal:
+                return [refusal]
+            if case.assigned_to == assignee:
+                return [Notice("success", "Assignment unchanged.")]
+            before = {"assigned_to": case.assigned_to}
+            case.assigned_to = assignee or None
+            record_event(session, case, actor, "assigned",
+                         f"{before['assigned_to'] or 'nobody'} -> {assignee or 'nobody'}")
+            audit.record_change(session, actor, "case.assign", reference, before,
+                                {"assigned_to": case.assigned_to})
+        return [Notice("success", f"Case assigned to {assignee}." if assignee
+                       else "Case is now unassigned.")]
 
     @staticmethod
     def _get(session: Session, reference: str) -> Case:

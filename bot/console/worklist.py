@@ -8,14 +8,18 @@ asked for, so staff can book one before the call back.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.console.labels import about, category_choices, outcome_label, readable
+from bot.console.scope import Scope
 from bot.db.models import (
     CASE_PRIORITIES,
     OPEN_CASE_STATUSES,
@@ -27,7 +31,6 @@ from bot.db.models import (
 from bot.language.names import english_name, normalise_code, own_name
 from bot.services.cases import PRIORITY_ORDER
 
-QUEUE_LIMIT = 500
 ENGLISH = "en"
 
 
@@ -65,33 +68,66 @@ def describe_language(code: str | None) -> LanguageLabel | None:
                          tag=tag)
 
 
+PAGE_SIZE = 25
+MAX_PAGE = 10_000
+STATUS_CHOICES = (*OPEN_CASE_STATUSES, "resolved", "all")
+
+
+def _page_number(value: str) -> int:
+    """A page number from the query string: anything odd (huge, negative, text) is page 1."""
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 5:
+        return 1
+    return min(max(int(value), 1), MAX_PAGE)
+
+
 @dataclass(frozen=True)
 class QueueFilters:
+    """What staff asked the queue for. Status "" means every open status; "all" adds resolved."""
+
     council: str = ""
     service: str = ""
     category: str = ""
     status: str = ""
     language: str = ""
+    priority: str = ""
+    interpreter: bool = False
     mine: bool = False
+    q: str = ""
+    page: int = 1
 
     @classmethod
-    def from_args(cls, args: dict[str, str]) -> QueueFilters:
+    def from_args(cls, args: Mapping[str, str]) -> QueueFilters:
         status = args.get("status", "")
+        priority = args.get("priority", "")
         return cls(
             council=args.get("council", "")[:40],
             service=args.get("service", "")[:40],
-            category=args.get("category", "")[:40],
-            status=status if status in OPEN_CASE_STATUSES else "",
+            category=args.get("category", "")[:60],
+            status=status if status in STATUS_CHOICES else "",
             language=args.get("language", "").strip()[:8],
+            priority=priority if priority in CASE_PRIORITIES else "",
+            interpreter=args.get("interpreter", "") in ("1", "on", "true"),
             mine=args.get("mine", "") in ("1", "on", "true"),
+            q=" ".join(args.get("q", "").split())[:80],
+            page=_page_number(args.get("page", "")),
         )
 
-    def as_args(self) -> dict[str, str]:
+    def as_args(self, page: int | None = None) -> dict[str, str]:
         values = {
             "council": self.council, "service": self.service, "category": self.category,
-            "status": self.status, "language": self.language, "mine": "1" if self.mine else "",
+            "status": self.status, "language": self.language, "priority": self.priority,
+            "interpreter": "1" if self.interpreter else "", "mine": "1" if self.mine else "",
+            "q": self.q,
         }
+        number = self.page if page is None else page
+        if number > 1:
+            values["page"] = str(number)
         return {key: value for key, value in values.items() if value}
+
+    @property
+    def includes_resolved(self) -> bool:
+        return self.status in ("resolved", "all")
 
 
 @dataclass(frozen=True)
@@ -115,6 +151,17 @@ class QueueRow:
     issue_count: int
     language: LanguageLabel | None = None
     interpreter_language: str | None = None
+    urgent_category: str | None = None
+    outcome: str | None = None
+
+    @property
+    def about(self) -> str:
+        """Urgent category first, in words: 'No heating or water: Housing repairs'."""
+        return about(self.category, self.urgent_category, self.service_name)
+
+    @property
+    def outcome_text(self) -> str:
+        return outcome_label(self.outcome)
 
     @property
     def language_badge(self) -> LanguageLabel | None:
@@ -124,6 +171,7 @@ class QueueRow:
     def as_json(self) -> dict[str, object]:
         return {
             "reference": self.reference, "council": self.council_id, "category": self.category,
+            "urgent_category": self.urgent_category, "about": self.about,
             "service": self.service_id, "priority": self.priority, "status": self.status,
             "assigned_to": self.assigned_to, "channel": self.channel,
             "created_at": self.created_at.isoformat() + "Z",
@@ -149,6 +197,28 @@ class QueueCounts:
             "total": self.total, "breached": self.breached, "unassigned": self.unassigned,
             "by_priority": dict(self.by_priority),
         }
+
+
+@dataclass
+class QueuePage:
+    """One page of matching cases, how many match in all, and the open-case counts."""
+
+    rows: list[QueueRow]
+    matched: int
+    page: int
+    counts: QueueCounts
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.matched // PAGE_SIZE))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
 
 
 def describe_duration(seconds: float) -> str:
@@ -180,64 +250,127 @@ def _open() -> tuple[ColumnElement, ...]:
     return (Case.submitted.is_(True), Case.status != "resolved")
 
 
-def open_cases(
-    session: Session, filters: QueueFilters, username: str, now: datetime | None = None
-) -> list[QueueRow]:
+def _search_clause(text: str) -> ColumnElement:
+    """Reference, name, phone (any spacing, 07... or +44...) or postcode (any spacing)."""
+    words = text.strip()
+    compact = re.sub(r"\s+", "", words).upper()
+    options: list[ColumnElement] = [
+        Case.reference == compact,
+        Case.name.ilike(f"%{_escape_like(words)}%", escape="\\"),
+        func.replace(func.upper(Case.postcode), " ", "").like(
+            f"{_escape_like(compact)}%", escape="\\"),
+    ]
+    digits = re.sub(r"\D", "", words)
+    if len(digits) >= 4 and not re.search(r"[A-Za-z]", words):
+        national = digits[1:] if digits.startswith("0") else digits
+        national = national[2:] if digits.startswith("44") else national
+        options.append(Case.phone.like(f"%{national}%"))
+    return or_(*options)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(filters: QueueFilters, scope: Scope, username: str) -> list[ColumnElement]:
+    clauses: list[ColumnElement] = [Case.submitted.is_(True)]
+    if filters.status == "resolved":
+        clauses.append(Case.status == "resolved")
+    elif filters.status in OPEN_CASE_STATUSES:
+        clauses.append(Case.status == filters.status)
+    elif filters.status != "all":
+        clauses.append(Case.status != "resolved")
+    scoped = scope.clause()
+    if scoped is not None:
+        clauses.append(scoped)
+    if filters.council:
+        clauses.append(Case.council_id == filters.council)
+    if filters.service:
+        clauses.append(Case.service_id == filters.service)
+    if filters.category.startswith("urgent:"):
+        clauses.append(Case.urgent_category == filters.category.removeprefix("urgent:"))
+    elif filters.category:
+        clauses.append(Case.category == filters.category)
+    if filters.priority:
+        clauses.append(Case.priority == filters.priority)
+    if filters.language:
+        clauses.append(Case.language == filters.language)
+    if filters.interpreter:
+        clauses.append(func.coalesce(Case.interpreter_language, "") != "")
+    if filters.mine:
+        clauses.append(Case.assigned_to == username)
+    if filters.q:
+        clauses.append(_search_clause(filters.q))
+    return clauses
+
+
+def _row(case: Case, council_name: str | None, service_name: str | None,
+         now: datetime) -> QueueRow:
+    breached, text = sla_state(case.sla_due_at, now)
+    if case.status == "resolved":
+        breached, text = False, "resolved"
+    issues = list(case.issues or [])
+    return QueueRow(
+        id=case.id, reference=case.reference, council_id=case.council_id,
+        council_name=council_name or "Council not known", category=case.category,
+        service_id=case.service_id, service_name=service_name or "",
+        priority=case.priority, status=case.status, assigned_to=case.assigned_to,
+        channel=case.channel, created_at=case.created_at, sla_due_at=case.sla_due_at,
+        breached=breached, sla_text=text,
+        first_issue=(issues[0][:140] if issues else ""), issue_count=len(issues),
+        language=describe_language(case.language),
+        interpreter_language=case.interpreter_language or None,
+        urgent_category=case.urgent_category, outcome=case.outcome,
+    )
+
+
+def find_cases(
+    session: Session, filters: QueueFilters, scope: Scope, now: datetime | None = None
+) -> QueuePage:
+    """The page of cases staff asked for, most urgent first, within what they may see."""
     now = now or utcnow()
+    clauses = _filtered(filters, scope, scope.username)
+    matched = session.execute(select(func.count(Case.id)).where(*clauses)).scalar_one()
+    pages = max(1, -(-matched // PAGE_SIZE))
+    page = min(filters.page, pages)
     query = (
         select(Case, Council.short_name, Service.name)
         .outerjoin(Council, Council.id == Case.council_id)
         .outerjoin(Service, Service.id == Case.service_id)
-        .where(*_open())
-        .order_by(_priority_rank(), Case.sla_due_at.is_(None), Case.sla_due_at, Case.id)
-        .limit(QUEUE_LIMIT)
+        .where(*clauses)
+        .order_by(Case.status == "resolved", _priority_rank(), Case.sla_due_at.is_(None),
+                  Case.sla_due_at, Case.id)
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     )
-    if filters.council:
-        query = query.where(Case.council_id == filters.council)
-    if filters.service:
-        query = query.where(Case.service_id == filters.service)
-    if filters.category:
-        query = query.where(Case.category == filters.category)
-    if filters.status:
-        query = query.where(Case.status == filters.status)
-    if filters.language:
-        query = query.where(Case.language == filters.language)
-    if filters.mine:
-        query = query.where(Case.assigned_to == username)
-    rows = []
-    for case, council_name, service_name in session.execute(query):
-        breached, text = sla_state(case.sla_due_at, now)
-        issues = list(case.issues or [])
-        rows.append(QueueRow(
-            id=case.id, reference=case.reference, council_id=case.council_id,
-            council_name=council_name or "Council not known", category=case.category,
-            service_id=case.service_id, service_name=service_name or "",
-            priority=case.priority, status=case.status, assigned_to=case.assigned_to,
-            channel=case.channel, created_at=case.created_at, sla_due_at=case.sla_due_at,
-            breached=breached, sla_text=text,
-            first_issue=(issues[0][:140] if issues else ""), issue_count=len(issues),
-            language=describe_language(case.language),
-            interpreter_language=case.interpreter_language or None,
-        ))
-    return rows
+    rows = [_row(case, council, service, now) for case, council, service in session.execute(query)]
+    counts = open_counts(session, [*clauses, *_open()], now)
+    return QueuePage(rows=rows, matched=matched, page=page, counts=counts)
 
 
-def count_rows(rows: list[QueueRow]) -> QueueCounts:
+def open_counts(session: Session, clauses: list[ColumnElement], now: datetime) -> QueueCounts:
+    """Counts over every open case that matches (not just the page shown)."""
     counts = QueueCounts()
-    for row in rows:
-        counts.total += 1
-        counts.breached += row.breached
-        counts.unassigned += row.assigned_to is None
-        counts.by_priority[row.priority] = counts.by_priority.get(row.priority, 0) + 1
+    query = select(
+        Case.priority, func.count(Case.id),
+        func.sum(sql_case((Case.sla_due_at < now, 1), else_=0)),
+        func.sum(sql_case((Case.assigned_to.is_(None), 1), else_=0)),
+    ).where(*clauses).group_by(Case.priority)
+    for priority, total, breached, unassigned in session.execute(query):
+        counts.total += total
+        counts.breached += breached or 0
+        counts.unassigned += unassigned or 0
+        counts.by_priority[priority] = counts.by_priority.get(priority, 0) + total
     return counts
 
 
-def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
-    councils = session.execute(select(Council.id, Council.short_name).order_by(Council.name))
+def filter_choices(session: Session, scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    council_query = select(Council.id, Council.short_name).order_by(Council.name)
+    if not scope.supervisor:
+        council_query = council_query.where(Council.id.in_(sorted(scope.councils)))
     services = session.execute(select(Service.id, Service.name).order_by(Service.name))
-    categories = session.execute(
+    categories = list(session.execute(
         select(Case.category).where(Case.submitted.is_(True)).distinct().order_by(Case.category)
-    ).scalars()
+    ).scalars())
     languages = [
         label for label in (
             describe_language(code) for code in session.execute(
@@ -246,10 +379,12 @@ def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
         ) if label
     ]
     return {
-        "councils": [(row[0], row[1]) for row in councils],
+        "councils": [(row[0], row[1]) for row in session.execute(council_query)],
         "services": [(row[0], row[1]) for row in services],
-        "categories": [(value, value.replace("_", " ")) for value in categories],
-        "statuses": [(value, value.replace("_", " ")) for value in OPEN_CASE_STATUSES],
+        "categories": category_choices(categories),
+        "priorities": [(value, value.capitalize()) for value in CASE_PRIORITIES],
+        "statuses": [(value, readable(value)) for value in OPEN_CASE_STATUSES]
+        + [("resolved", "Resolved"), ("all", "Any status, resolved too")],
         # English name first here: staff pick from a list sorted by it.
         "languages": [
             (label.code, f"{label.english} ({label.own})"

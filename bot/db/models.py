@@ -131,6 +131,7 @@ class Case(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     resolved_at = Column(DateTime, nullable=True)
+    outcome = Column(String(40), nullable=True)  # why it was resolved (console: casework.OUTCOMES)
 
     notes = relationship("CaseNote", back_populates="case", order_by="CaseNote.id")
     events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.id")
@@ -408,3 +409,27 @@ class SmsNotification(Base):
     batch = Column(String(32), nullable=True, index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     released_at = Column(DateTime, nullable=True)
+
+
+class StaffCouncil(Base):
+    """Which councils an agent works for: an agent sees and acts on only those councils' cases
+    (supervisors see every council)."""
+
+    __tablename__ = "staff_councils"
+
+    username = Column(String(80), primary_key=True)
+    council_id = Column(String(40), ForeignKey("councils.id"), primary_key=True)
+
+
+class CannedReply(Base):
+    """A ready-made staff reply for one council, kept by supervisors; placeholders such as
+    {helpline} are filled from the council's row when an officer picks it."""
+
+    __tablename__ = "canned_replies"
+
+    id = Column(Integer, primary_key=True)
+    council_id = Column(String(40), ForeignKey("councils.id"), nullable=False, index=True)
+    title = Column(String(80), nullable=False)
+    body = Column(Text, nullable=False)
+    updated_by = Column(String(80), nullable=False)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)

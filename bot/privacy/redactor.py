@@ -80,6 +80,7 @@ from bot.privacy.pii_types import (
     PiiSpan,
     mask,
 )
+from bot.privacy.published import is_published
 from bot.privacy.validators import (
     INWARD_LETTERS,
     ORDINAL,
@@ -620,8 +621,12 @@ def find_pii(text: str) -> list[PiiSpan]:
 
 
 def redact(text: str) -> str:
-    """`text` with every piece of personal data replaced by its typed mask, e.g. "[CARD]"."""
-    spans = find_pii(text)
+    """`text` with every piece of personal data replaced by its typed mask, e.g. "[CARD]".
+
+    A council's own published number is not personal data and stays (bot/privacy/published).
+    """
+    spans = [span for span in find_pii(text)
+             if not (span.type == PHONE and is_published(span.text))]
     for span in reversed(spans):
         text = text[: span.start] + mask(span.type) + text[span.end:]
     return text

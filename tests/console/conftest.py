@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from bot.console import accounts
 from bot.console.accounts import create_staff
 from bot.console.app import create_app
+from bot.console.scope import set_councils
 from bot.console.throttle import ACCOUNT_FAILURES, IP_FAILURES
 from bot.db.engine import session_scope
 from bot.db.models import utcnow
@@ -44,9 +45,17 @@ def console_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ACCOUNT_FAILURES.clear()
 
 
-def add_staff(db_url: str, username: str, role: str = "agent", name: str = "") -> None:
+ALL_COUNCILS = ("hammersmith_fulham", "kensington_chelsea", "westminster")
+
+
+def add_staff(
+    db_url: str, username: str, role: str = "agent", name: str = "",
+    councils: tuple[str, ...] = ALL_COUNCILS,
+) -> None:
+    """A staff account; an agent works for `councils` (every council unless a test says)."""
     with session_scope(db_url) as session:
         create_staff(session, username, PASSWORD, role, name or username.title())
+        set_councils(session, username, list(councils))
 
 
 def add_case(

@@ -49,7 +49,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture()
 def console(db_url: str, fake_rasa: FakeRasa, tmp_path: Path) -> Iterator[str]:
     env = {"DATABASE_URL": db_url, "RASA_URL": fake_rasa.url, "RASA_AUTH_TOKEN": "test-token",
-           "CONSOLE_INSECURE_COOKIES": "1", "CONSOLE_SECRET_KEY": "browser-test-secret"}
+           "CONSOLE_INSECURE_COOKIES": "1", "CONSOLE_SECRET_KEY": "browser-test-secret",
+           "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
     with running_console(env, tmp_path / "console.log") as url:
         yield url
 
@@ -199,13 +200,17 @@ def test_console_pages_are_accessible(
     page.screenshot(path=str(SCREENSHOTS / "console.png"), full_page=True)
 
     for path in ("/staff", f"/staff/cases/{refs[0]}", "/staff/admin/statuses",
-                 "/staff/admin/incidents", "/staff/admin/staff", "/staff/admin/audit"):
+                 "/staff/admin/incidents", "/staff/admin/staff", "/staff/admin/audit",
+                 "/staff/admin/canned", "/staff?status=all&q=nobody", "/staff?priority=high",
+                 "/staff/dashboard"):
         page.goto(f"{console}{path}")
         problems = axe_violations(page)
         assert problems == [], (path, problems)
         assert csp_violations(page) == [], path
     page.goto(f"{console}/staff/cases/{refs[0]}")
     page.screenshot(path=str(SCREENSHOTS / "case.png"), full_page=True)
+    page.goto(f"{console}/staff/dashboard")
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
     assert page.errors == []
 
 

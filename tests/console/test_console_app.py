@@ -25,7 +25,7 @@ from tests.console.fake_rasa import FakeRasa
 
 SAMPLE_ARGS = {
     "reference": "WM-0000-0000", "council_id": "westminster", "service_id": "council_tax",
-    "update_id": 1, "username": "nobody", "broadcast_id": 1,
+    "update_id": 1, "username": "nobody", "broadcast_id": 1, "reply_id": 1,
 }
 
 
@@ -346,8 +346,8 @@ def test_reply_needs_the_case_taken(db_url: str, fake_rasa: FakeRasa,
     login(client, "sam")
     page = f"/staff/cases/{reference}"
     response = post(client, f"{page}/reply", {"message": "hi"}, page=page)
-    assert "Take the case before replying" in client.get(response.headers["Location"]).get_data(
-        as_text=True)
+    assert response.status_code == 409
+    assert "Take the case before replying" in response.get_data(as_text=True)
     assert not [call for call in fake_rasa.api_calls if call[0] != "tracker"]
 
 
@@ -390,7 +390,7 @@ def test_resolve_hands_back_and_leaves_queue(db_url: str, fake_rasa: FakeRasa,
     login(client, "sam")
     page = f"/staff/cases/{reference}"
     post(client, f"{page}/take", {}, page=page)
-    post(client, f"{page}/resolve", {}, page=page)
+    post(client, f"{page}/resolve", {"outcome": "resolved_in_chat", "confirm": "1"}, page=page)
     assert fake_rasa.conversation("conv-resolve").paused is False
     assert client.get("/staff/api/queue").get_json()["cases"] == []
     with session_scope(db_url) as session:
@@ -435,6 +435,11 @@ def test_supervisor_status_edit_changes_the_database(client: FlaskClient, db_url
         "unavailable", "All libraries closed today.", "boss")
     assert [row.target for row in audit_rows(db_url, "status.update")] == [
         "westminster/libraries"]
+    detail = audit_rows(db_url, "status.update")[0].detail  # before and after, not just after
+    assert "state: disrupted -> unavailable" in detail  # Westminster libraries in the seed
+    assert "affected: Libraries are open, but new members cannot join" in detail
+    assert "-> All libraries closed today." in detail
+    assert "expected restoration: nobody -> Monday" in detail
     bad = post(client, "/staff/admin/statuses/westminster/libraries", {"state": "exploded"},
                page="/staff/admin/statuses")
     assert "Not saved" in client.get(bad.headers["Location"]).get_data(as_text=True)

@@ -73,8 +73,8 @@ def staff_account() -> Iterator[tuple[str, str]]:
     password = secrets.token_urlsafe(18)
     bot = [sys.executable, "-m", "bot.cli.main", "staff"]
     subprocess.run([*bot, "add", username, "--role", "agent", "--name", "Sam (e2e)",
-                    "--password-stdin"], input=password + "\n", text=True, check=True,
-                   cwd=PROJECT_ROOT)
+                    "--council", "westminster", "--password-stdin"],
+                   input=password + "\n", text=True, check=True, cwd=PROJECT_ROOT)
     yield username, password
     subprocess.run([*bot, "disable", username], check=False, cwd=PROJECT_ROOT)
 

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from bot.console import audit
 from bot.console.accounts import create_staff, list_staff, normalise_username, set_active
+from bot.console.scope import council_map, set_councils
 from bot.console.security import require_supervisor
 from bot.db.engine import session_scope
 from bot.db.models import (
@@ -37,7 +38,7 @@ from bot.db.models import (
     SmsBroadcast,
 )
 from bot.services import subscriptions
-from bot.services.status import list_statuses, set_status
+from bot.services.status import get_status, list_statuses, set_status
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 bp.before_request(require_supervisor)
@@ -78,13 +79,17 @@ def update_status(council_id: str, service_id: str) -> Response:
     state = request.form.get("state", "")
     try:
         with _db() as session:
+            old = get_status(session, council_id, service_id)
             view = set_status(
                 session, council_id, service_id, state, updated_by=current_user.username,
                 affected=_field("affected"), workaround=_field("workaround"),
                 expected_restoration=_field("expected_restoration"),
             )
-            audit.record(session, current_user.username, "status.update",
-                         f"{council_id}/{service_id}", state)
+            fields = ("state", "affected", "workaround", "expected_restoration")
+            audit.record_change(session, current_user.username, "status.update",
+                                f"{council_id}/{service_id}",
+                                {name: getattr(old, name) if old else None for name in fields},
+                                {name: getattr(view, name) for name in fields})
         flash(f"{view.service_name} is now shown as {state}.", "success")
     except ValueError as error:
         flash(f"Not saved: {error}", "error")
@@ -132,10 +137,12 @@ def incident_visibility(update_id: int) -> Response:
         update = session.get(IncidentUpdate, update_id)
         if update is None:
             abort(404)
+        before = {"shown_to_residents": "yes" if update.approved else "no"}
         update.approved = visible
-        audit.record(session, current_user.username,
-                     "incident.restore" if visible else "incident.withdraw",
-                     f"{update.council_id}/update-{update.id}", update.title)
+        audit.record_change(session, current_user.username,
+                            "incident.restore" if visible else "incident.withdraw",
+                            f"{update.council_id}/update-{update.id}", before,
+                            {"shown_to_residents": "yes" if visible else "no"}, update.title)
     flash("Update restored." if visible else "Update withdrawn from residents.", "success")
     return redirect(url_for("admin.incidents"))
 
@@ -237,7 +244,25 @@ def decide_broadcast(broadcast_id: int) -> Response:
 def staff() -> str:
     with _db() as session:
         users = list_staff(session)
-    return render_template("staff/staff.html", users=users, roles=STAFF_ROLES)
+        councils = [(council.id, council.short_name) for council in _councils(session)]
+        assigned = council_map(session)
+    return render_template("staff/staff.html", users=users, roles=STAFF_ROLES,
+                           councils=councils, assigned=assigned)
+
+
+@bp.post("/staff/<username>/councils")
+def staff_councils(username: str) -> Response:
+    """Which councils' cases an agent sees and works (supervisors see every council)."""
+    username = normalise_username(username)
+    with _db() as session:
+        if username not in {person.username for person in list_staff(session)}:
+            abort(404)
+        before, after = set_councils(session, username, request.form.getlist("council"))
+        audit.record_change(session, current_user.username, "staff.councils",
+                            f"staff:{username}", {"councils": ", ".join(before)},
+                            {"councils": ", ".join(after)})
+    flash(f"Councils for {username}: {', '.join(after) or 'none'}.", "success")
+    return redirect(url_for("admin.staff"))
 
 
 @bp.post("/staff")
@@ -251,6 +276,7 @@ def add_staff() -> Response:
         with _db() as session:
             create_staff(session, username, password, request.form.get("role", ""),
                          _field("display_name"))
+            set_councils(session, username, request.form.getlist("council"))
             audit.record(session, current_user.username, "staff.add", f"staff:{username}",
                          request.form.get("role", ""))
         flash(f"Added {username}.", "success")
@@ -267,9 +293,14 @@ def staff_active(username: str) -> Response:
         return redirect(url_for("admin.staff"))
     try:
         with _db() as session:
+            was = {person.username: person.active for person in list_staff(session)}.get(
+                normalise_username(username))
             set_active(session, username, active)
-            audit.record(session, current_user.username,
-                         "staff.enable" if active else "staff.disable", f"staff:{username}")
+            audit.record_change(session, current_user.username,
+                                "staff.enable" if active else "staff.disable",
+                                f"staff:{username}",
+                                {"active": None if was is None else ("yes" if was else "no")},
+                                {"active": "yes" if active else "no"})
         flash(f"{'Enabled' if active else 'Disabled'} {username}.", "success")
     except ValueError as error:
         flash(str(error), "error")
@@ -283,7 +314,8 @@ def audit_log() -> str:
     before = request.args.get("before", "")
     with _db() as session:
         rows = audit.entries(session, actor=actor, target=target, limit=AUDIT_PAGE,
-                             before_id=int(before) if before.isdigit() else None)
+                             before_id=int(before) if before.isdigit() and len(before) < 10
+                             else None)
     older = rows[-1].id if len(rows) == AUDIT_PAGE else None
     return render_template("staff/audit.html", rows=rows, actor=actor, target=target,
                            older=older)
