@@ -10,6 +10,7 @@ import yaml
 from bot.language.names import ENGLISH_NAMES
 from bot.nlu.entity_values import normalised_service_entities
 from bot.nlu.service_vocab import (
+    SERIOUSNESS,
     VOCAB_DIR,
     fold,
     load_file,
@@ -110,8 +111,12 @@ def test_ordinary_words_name_no_service(text: str) -> None:
     assert services_named(text) == []
 
 
-def test_two_specific_services_are_ambiguous() -> None:
-    assert service_in_text("o lixo e a biblioteca") is None
+def test_several_services_the_most_serious_first() -> None:
+    assert service_in_text("o lixo e a biblioteca") == "waste"
+    assert service_in_text("evicted and my housing benefit stopped") == "homelessness"
+    assert service_in_text("cant pay online, the website is down") == "payments"
+    assert service_in_text("council tax support") == "benefits"
+    assert set(SERIOUSNESS) == set(SERVICE_IDS)
 
 
 def test_normaliser_maps_a_foreign_span_diet_tagged() -> None:

@@ -150,20 +150,28 @@ def services_named(text: str) -> list[str]:
     return found
 
 
+# When a message names several services, the most serious one is answered first (the project's
+# rule for several problems at once); the channels come last, payment before phone or website.
+SERIOUSNESS = ("homelessness", "social_care", "housing_repairs", "benefits", "council_tax",
+               "registrars", "waste", "parking", "planning", "libraries", "payments",
+               "phone_lines", "website")
+
+
 def resolve(hits: list[str]) -> str | None:
-    """One service from the hits, by the keyword table's rules, or None when ambiguous."""
+    """One service from the hits: the keyword table's rules ("council tax support" is a
+    benefit; a service beats the channel it is reached by), then the most serious."""
     hits = list(dict.fromkeys(hits))
     if "council_tax" in hits and "benefits" in hits:
         hits.remove("council_tax")  # "council tax support" is a benefit
     specific = [sid for sid in hits if sid not in GENERIC_SERVICES]
     if specific:
         hits = specific  # "pay my council tax" is about council tax, not payments
-    return hits[0] if len(hits) == 1 else None
+    return min(hits, key=SERIOUSNESS.index) if hits else None
 
 
 def service_in_text(text: str) -> str | None:
-    """The one service `text` names in any language (English keywords included), or None
-    if it names none or several."""
+    """The service `text` names in any language (English keywords included): the most
+    serious when it names several, None when it names none."""
     if not text:
         return None
     compact = text.lower().strip().replace(" ", "_")
