@@ -5,7 +5,9 @@ DIET tags the words of a service ("my resident permit", "the tip") but a span th
 table has not seen keeps its raw text as the value ("resident", "u tell"), which no status row
 matches. This component, after the EntitySynonymMapper, maps each service entity's value to a
 service id from its own words, then from the whole message, and drops the entity when neither
-names one; when DIET found none but the message clearly names one service, it adds it.
+names one; when DIET found none but the message clearly names one service, it adds it. Words
+are looked up in English and in the residents' other languages (bot/nlu/service_vocab/), so
+"o lixo não foi recolhido" names waste as "my bins weren't collected" does.
 Council entities get the same treatment from the council names residents use.
 """
 
@@ -21,8 +23,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.service_vocab import service_in_text, vocabulary
 from bot.services.councils import COUNCIL_ALIASES, council_from_text
-from bot.services.status import SERVICE_IDS, service_from_text
+from bot.services.status import SERVICE_IDS
 
 EXTRACTOR = "EntityValueNormaliser"
 
@@ -74,7 +77,7 @@ def _normalised(
 
 def normalised_service_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`entities` with every service value one of SERVICE_IDS (or the entity dropped)."""
-    return _normalised(text, entities, "service", SERVICE_IDS, service_from_text, True)
+    return _normalised(text, entities, "service", SERVICE_IDS, service_in_text, True)
 
 
 def normalised_council_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -91,6 +94,7 @@ class EntityValueNormaliser(GraphComponent):
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> EntityValueNormaliser:
+        vocabulary()  # read the vocabulary files now, not on a resident's first message
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -179,3 +179,161 @@ def unlisted_service_answer(label: str, routes: str | None) -> str:
              f"For {label}, please contact your council's incident helpline or customer service "
              "centre, or say which council you are in and I'll give you its contact details.")
     return f"I don't have a status for {label}. {where}"
+
+
+# Other organisations residents ask the council's assistant about. Each has where to go: an
+# address on its own or gov.uk website, and a phone number only where it is well known and
+# fixed (111, 101, 105, the Universal Credit helpline). The first match wins, so the more
+# specific bodies come first (Universal Credit before the DWP in general).
+@dataclass(frozen=True)
+class OtherBody:
+    key: str
+    name: str
+    where: str
+    words: tuple[str, ...]
+
+
+OTHER_BODIES: tuple[OtherBody, ...] = (
+    OtherBody("nhs_111", "the NHS",
+              "For urgent medical help that is not an emergency, call NHS 111 (free, day or "
+              "night) or go to 111.nhs.uk. For a GP, dentist, hospital or prescription, "
+              "contact the surgery, pharmacy or hospital directly, or see www.nhs.uk.",
+              ("nhs", "nhs 111", "111", "gp", "gps", "g p", "doctor", "doctors", "doctor's",
+               "surgery appointment", "gp surgery", "hospital", "a&e", "a and e", "a & e",
+               "prescription", "prescriptions", "pharmacy", "chemist", "dentist", "nhs dentist",
+               "midwife", "physio", "walk in centre", "walk-in centre", "nhs app",
+               "sick note", "fit note", "vaccine", "vaccination", "flu jab", "blood test",
+               "mental health team", "medical records", "nhs number", "inhaler")),
+    OtherBody("universal_credit", "the DWP (Universal Credit)",
+              "Universal Credit is run by the DWP, not the council. Use your online journal at "
+              "www.gov.uk/sign-in-universal-credit or call the Universal Credit helpline on "
+              "0800 328 5644 (free).",
+              ("universal credit", "univeral credit", "universal credits", "uc", "uc journal",
+               "work coach", "jobcentre", "job centre", "jobcentre plus", "advance payment",
+               "uc payment", "uc advance")),
+    OtherBody("dwp", "the DWP",
+              "That is a benefit from the DWP, not the council: see www.gov.uk/browse/benefits "
+              "for how to contact them. The council can help with housing benefit, council tax "
+              "support and crisis help.",
+              ("dwp", "pip", "personal independence payment", "esa", "jsa",
+               "jobseekers allowance", "jobseeker's allowance", "carers allowance",
+               "carer's allowance", "attendance allowance", "state pension", "pension credit",
+               "mandatory reconsideration", "budgeting loan", "dla",
+               "disability living allowance")),
+    OtherBody("hmrc", "HMRC",
+              "Tax codes, income tax, child benefit and tax credits are HMRC's: see "
+              "www.gov.uk/contact-hmrc. The council only deals with council tax.",
+              ("hmrc", "tax code", "tax codes", "taxcode", "self assessment", "tax return",
+               "tax rebate", "tax refund from hmrc", "national insurance", "ni number",
+               "p60", "p45", "utr", "child benefit", "tax credits", "tax credit",
+               "tax-free childcare", "tax free childcare", "marriage allowance",
+               "income tax")),
+    OtherBody("dvla", "the DVLA",
+              "Driving licences, car tax and log books are the DVLA's: see "
+              "www.gov.uk/contact-the-dvla. Council parking permits and parking tickets are "
+              "something I can help with.",
+              ("dvla", "driving licence", "driving license", "drivers licence",
+               "provisional licence", "car tax", "vehicle tax", "tax my car", "v5c",
+               "log book", "logbook", "sorn", "driving test", "mot")),
+    OtherBody("passports_visas", "the Home Office",
+              "Passports are dealt with by HM Passport Office (www.gov.uk/browse/abroad/"
+              "passports) and visas, immigration and citizenship by the Home Office "
+              "(www.gov.uk/browse/visas-immigration). The council's register office can help "
+              "with birth, death and marriage certificates.",
+              ("passport", "passports", "passport office", "visa", "visas", "home office",
+               "asylum", "indefinite leave", "leave to remain", "ilr", "brp", "evisa",
+               "e-visa", "settled status", "pre-settled status", "euss", "citizenship",
+               "naturalisation", "spouse visa")),
+    OtherBody("tfl", "Transport for London (TfL)",
+              "Buses, the Tube, Oyster, ULEZ and the congestion charge are run by TfL: see "
+              "tfl.gov.uk.",
+              ("tfl", "transport for london", "oyster", "oyster card", "tube", "underground",
+               "bus driver", "bus route", "bus stop", "the bus", "buses", "overground",
+               "elizabeth line", "district line", "central line", "piccadilly line",
+               "circle line", "northern line", "victoria line", "jubilee line", "dlr",
+               "ulez", "congestion charge", "santander bike", "santander bikes",
+               "contactless fare", "maximum fare")),
+    OtherBody("police", "the police",
+              "For the police when it is not an emergency, call 101 or report online at "
+              "www.met.police.uk. If a crime is happening now or someone is in danger, "
+              "call 999.",
+              ("police", "met police", "101", "crime number", "crime reference",
+               "stolen bike", "bike stolen", "bike was stolen", "nicked", "burgled",
+               "break in", "broke into", "police officer", "copper", "coppers")),
+    OtherBody("power", "your electricity network",
+              "For a power cut, call 105 (free). For bills, meters or switching, contact your "
+              "energy supplier on the number on your bill. If you smell gas, call 0800 111 999.",
+              ("power cut", "power outage", "no electricity", "electricity bill", "energy bill",
+               "gas bill", "energy supplier", "british gas", "octopus", "ovo", "edf", "eon",
+               "e.on", "scottish power", "smart meter", "prepayment meter", "electric meter",
+               "gas meter", "uk power networks", "warm home discount")),
+    OtherBody("water", "your water company",
+              "Water supply, water bills, burst mains and sewers are your water company's: for "
+              "most of London that is Thames Water, www.thameswater.co.uk.",
+              ("thames water", "water bill", "water meter", "water main", "water mains",
+               "burst main", "water pressure", "sewer", "sewage", "water company")),
+    OtherBody("royal_mail", "Royal Mail or the delivery company",
+              "For post and parcels, contact Royal Mail (www.royalmail.com) or the company "
+              "that delivered it.",
+              ("royal mail", "postman", "postwoman", "post office", "redirection",
+               "parcel", "parcels", "evri", "hermes", "dpd", "yodel", "courier",
+               "delivery office")),
+    OtherBody("bank", "your bank",
+              "Please contact your bank on the number on the back of your card or in its app.",
+              ("my bank", "the bank", "bank account", "barclays", "lloyds", "natwest", "hsbc",
+               "santander", "monzo", "nationwide", "halifax", "overdraft", "mortgage")),
+    OtherBody("tv_licence", "TV Licensing",
+              "The TV licence is run by TV Licensing, not the council: see "
+              "www.tvlicensing.co.uk.",
+              ("tv licence", "tv license", "tv licensing", "television licence")),
+    OtherBody("broadband", "your broadband or phone provider",
+              "For broadband, home phone or mobile problems, contact your provider on the "
+              "number on your bill.",
+              ("broadband", "wifi", "wi-fi", "internet provider", "openreach", "bt", "virgin media",
+               "sky broadband", "talktalk", "vodafone", "ee", "o2", "three mobile",
+               "phone contract", "mobile signal", "no signal")),
+    OtherBody("private_landlord", "your landlord or letting agent",
+              "For a problem with a private landlord or letting agent, Shelter gives free "
+              "advice: england.shelter.org.uk, and deposits are covered at "
+              "www.gov.uk/tenancy-deposit-protection. If you are being made homeless, tell me: "
+              "the council can help with that.",
+              ("private landlord", "letting agent", "letting agency", "estate agent", "deposit",
+               "tenancy deposit", "housing association", "freeholder", "service charge")),
+    OtherBody("school", "the school",
+              "Please contact the school directly about that. For school places and "
+              "admissions, ask the council's admissions team.",
+              ("the school", "my school", "school uniform", "teacher", "head teacher",
+               "headteacher", "school trip", "college", "university", "student finance",
+               "student loan")),
+)
+_BODY_PATTERNS = [
+    (body, re.compile(r"(?<![\w&])(?:" + "|".join(
+        re.escape(w) for w in sorted(body.words, key=len, reverse=True)) + r")(?![\w&])",
+        re.IGNORECASE))
+    for body in OTHER_BODIES
+]
+
+
+def other_body(text: str) -> OtherBody | None:
+    """The other organisation a message is about (Universal Credit, the NHS, TfL...), if any."""
+    for body, pattern in _BODY_PATTERNS:
+        if pattern.search(text or ""):
+            return body
+    return None
+
+
+def other_body_answer(body: OtherBody) -> str:
+    return (f"That sounds like one for {body.name}, not the council, so I can't check it. "
+            f"{body.where} If anyone is in danger, call 999.")
+
+
+def signpost(text: str, service_id: str | None) -> str | None:
+    """Where to go instead, when a message is about another organisation and names no council
+    service of its own: "is the DVLA website down" (website is only the channel) is the
+    DVLA's, "my housing benefit and universal credit stopped" is still the council's."""
+    from bot.services.status import GENERIC_SERVICES
+
+    if service_id and service_id not in GENERIC_SERVICES:
+        return None
+    body = other_body(text)
+    return other_body_answer(body) if body else None

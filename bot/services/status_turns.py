@@ -11,6 +11,7 @@ from bot.services.language_turns import is_other_language, not_understood
 from bot.services.scope import (
     other_council,
     out_of_area_answer,
+    signpost,
     unlisted_service,
     unlisted_service_answer,
 )
@@ -61,6 +62,10 @@ def service_status_turn(session: Session, ctx: TurnContext) -> Outcome:
     elsewhere = None if council_id else other_council(ctx.text, our_districts(session))
     if elsewhere is not None:
         return outcome.say(out_of_area_answer(elsewhere))
+    go_elsewhere = None if overview or unlisted_service(ctx.text) else signpost(
+        ctx.text, fresh_service)
+    if go_elsewhere:  # Universal Credit, the NHS, TfL...: not a council status to give
+        return outcome.say(go_elsewhere)
     if not service_id and not overview:
         council = council_info(session, council_id)
         unlisted = unlisted_service(ctx.text)
@@ -228,6 +233,9 @@ def out_of_scope_turn(session: Session, ctx: TurnContext) -> Outcome:
         from bot.services.advice_turns import phishing_turn
 
         return phishing_turn(session, ctx)
+    go_elsewhere = signpost(ctx.text, resolve_turn_service(ctx, use_slot=False))
+    if go_elsewhere:  # another organisation's: say which, and how to reach it
+        return Outcome().say(go_elsewhere)
     if resolve_turn_service(ctx, use_slot=False):
         return service_status_turn(session, ctx)
     if is_other_language(ctx):
