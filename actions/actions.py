@@ -23,6 +23,7 @@ from bot.services.advice_turns import (
 from bot.services.case_kinds import case_kind_for
 from bot.services.case_spool import spool_request, start_retry_loop
 from bot.services.case_status_turns import case_status_turn
+from bot.services.contact_turns import person_first
 from bot.services.escalation_turns import (
     ask_contact_reach_turn,
     contact_form_turn,
@@ -90,22 +91,22 @@ class SimpleTurnAction(Action, ABC):
 
 class ActionServiceStatus(SimpleTurnAction):
     action_name = "action_service_status"
-    turn = staticmethod(service_status_turn)
+    turn = staticmethod(person_first(service_status_turn, late=False))
 
 
 class ActionHandleInform(SimpleTurnAction):
     action_name = "action_handle_inform"
-    turn = staticmethod(inform_turn)
+    turn = staticmethod(person_first(inform_turn))
 
 
 class ActionFallback(SimpleTurnAction):
     action_name = "action_fallback"
-    turn = staticmethod(fallback_turn)
+    turn = staticmethod(person_first(fallback_turn))
 
 
 class ActionOutOfScope(SimpleTurnAction):
     action_name = "action_out_of_scope"
-    turn = staticmethod(out_of_scope_turn)
+    turn = staticmethod(person_first(out_of_scope_turn))
 
 
 class ActionUrgentHelp(SimpleTurnAction):
@@ -150,7 +151,7 @@ class ActionCaseStatus(SimpleTurnAction):
 
 class ActionHandleAffirm(SimpleTurnAction):
     action_name = "action_handle_affirm"
-    turn = staticmethod(affirm_turn)
+    turn = staticmethod(person_first(affirm_turn))
 
 
 class ActionAskContactReach(SimpleTurnAction):
@@ -160,12 +161,12 @@ class ActionAskContactReach(SimpleTurnAction):
 
 class ActionThanks(SimpleTurnAction):
     action_name = "action_thanks"
-    turn = staticmethod(thanks_turn)
+    turn = staticmethod(person_first(thanks_turn))
 
 
 class ActionHandleDeny(SimpleTurnAction):
     action_name = "action_handle_deny"
-    turn = staticmethod(deny_turn)
+    turn = staticmethod(person_first(deny_turn))
 
 
 class ValidateContactForm(FormValidationAction):

@@ -13,12 +13,28 @@ from sqlalchemy.orm import Session
 from bot.db.models import Case
 from bot.language import message
 from bot.parsing.contact import extract_contact, is_skip, mask_phone
-from bot.services.cases import EXPECTATION, ensure_case, open_case_for, update_contact
-from bot.services.councils import council_for_postcode, list_councils
+from bot.services.cases import (
+    EXPECTATION,
+    ensure_case,
+    follow_council,
+    open_case_for,
+    update_contact,
+)
+from bot.services.contact_turns import (
+    apply_contact,
+    helper_consent_turn,
+    is_helper_answer,
+    is_time_like,
+    mark_missing,
+    name_from_answer,
+    wants_person,
+)
+from bot.services.councils import list_councils
 from bot.services.language_turns import is_other_language, record_language
 from bot.services.status import contact_routes, get_status
 from bot.services.topics import label, pointer, secondary_topics
 from bot.services.turn import (
+    Message,
     Outcome,
     TurnContext,
     button,
@@ -155,13 +171,12 @@ def _case_slots(case: Case) -> dict[str, object]:
     }
 
 
-def _prefill(session: Session, ctx: TurnContext, case: Case) -> None:
+def _prefill(session: Session, ctx: TurnContext, case: Case, outcome: Outcome | None = None
+             ) -> dict[str, object]:
     phone = sms_phone(session, ctx)
     if phone and not case.phone and not is_sensitive(case):  # a shared phone: ask first
         update_contact(session, case, phone=phone, preferred_contact="text")
-    found = extract_contact(ctx.text).found()
-    if found:
-        update_contact(session, case, **found)
+    return apply_contact(session, case, ctx.text, outcome if outcome is not None else Outcome())
 
 
 SAFETY_QUESTION = (
@@ -389,7 +404,8 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     priority = ctx.slot("case_priority") if ctx.slot("offer") == "case" else None
     priority = priority if priority in ("urgent", "high", "standard") else "standard"
     label = CATEGORY_LABELS.get(category, category)
-    issue = _issue_text(label, ctx.text) if ctx.intent == "human_request" else label
+    person = ctx.intent == "human_request" or wants_person(ctx.text)
+    issue = _issue_text(label, ctx.text) if person else label
     case = ensure_case(
         session,
         ctx.conversation_id,
@@ -399,20 +415,24 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
         council_id=resolve_turn_council(session, ctx),
         service_id=resolve_turn_service(ctx),
         issue=issue,
+        submit=person,  # "a person" puts the case in the staff queue at once
     )
-    _prefill(session, ctx, case)
-    outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
+    outcome = Outcome()
+    helper_slots = _prefill(session, ctx, case, outcome)
+    if person:
+        mark_missing(case)
+    outcome.slots.update({**_case_slots(case), "offer": None, "pending": None, **helper_slots})
     note_other_topics(case, ctx, category, Outcome())  # recorded on the case, no pointers
     if is_other_language(ctx):
         record_language(session, ctx)
         outcome.localised = True
         return outcome.say(message("interpreter", ctx.language))
-    if ctx.intent == "human_request":
-        outcome.say(
-            f"I'll pass this to a member of staff. {_phone_line_note(session, case.council_id)}"
-            "They will get back to you by phone, text or email. I just need a few details: you "
-            "can skip the optional ones."
-        )
+    if person:
+        outcome.messages.insert(0, Message(
+            f"I've passed this to a member of staff (case {case.reference}). "
+            f"{_phone_line_note(session, case.council_id)}They will get back to you by phone, "
+            "text or email. I just need a few details: you can skip the optional ones."
+        ))
     return outcome
 
 
@@ -429,6 +449,8 @@ def _phone_line_note(session: Session, council_id: str | None) -> str:
 def required_contact_slots(session: Session, ctx: TurnContext) -> list[str]:
     """Urgent cases, and residents who will be called back with an interpreter, are asked only
     for a safe way to reach them."""
+    if ctx.slot("pending") == "person_now":
+        return []  # "just get me a person": submit now with what we have
     case = open_case_for(session, ctx.conversation_id)
     if is_sensitive(case) and not is_other_language(ctx):  # the question is in English
         declined = (case.details or {}).get("reach") == "declined"
@@ -451,7 +473,16 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         "human_request",
         council_id=resolve_turn_council(session, ctx),
     )
-    details = extract_contact(ctx.text)
+    answered = ctx.latest_action == "action_listen" and not ctx.text.startswith("/")
+    if answered and (wants_person(ctx.text) or ctx.intent == "human_request"):
+        return _person_now(session, ctx, case)
+    if answered and is_helper_answer(ctx):
+        outcome = helper_consent_turn(session, ctx)
+        session.flush()
+        outcome.slots.update({k: v for k, v in contact_markers(case).items() if v != ctx.slot(k)})
+        return outcome
+    details = extract_contact(ctx.text, asking_time=requested in ("contact_time",
+                                                                  "contact_safety"))
     found = details.found()
     consent = requested == "contact_safety" and _consent_answer(ctx.text, found)
     if requested == "contact_reach" and is_sensitive(case) and (
@@ -470,13 +501,15 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         _record_consent(case, ctx.text, found)
     if not interrupting and requested and not found and not ctx.text.startswith("/"):
         _free_text_answer(ctx.text, requested, found)
-    if found:
-        update_contact(session, case, **found)
-        if found.get("postcode") and not case.council_id:
-            case.council_id = council_for_postcode(session, str(found["postcode"]))
     outcome = Outcome()
+    reference = case.reference
+    if found:
+        outcome.slots.update(apply_contact(session, case, ctx.text, outcome, found))
+        follow_council(session, case)
     if interrupting:
         return outcome
+    if case.submitted and case.reference != reference:
+        outcome.say(f"Your case reference is now {case.reference} (for your council).")
     if requested and not found and is_skip(ctx.text) and not consent:
         _mark_skipped(case, requested, outcome)
     if requested == "contact_reach" and details.invalid and not (case.phone or case.email):
@@ -550,18 +583,29 @@ def _mark_skipped(case: Case, requested: str, outcome: Outcome) -> None:
 
 
 def _free_text_answer(text: str, requested: str, found: dict[str, object]) -> None:
-    """A short reply to 'best time?' or 'what name?' is the answer itself."""
+    """A short reply to 'best time?' or 'what name?' is the answer itself, if it fits: a time
+    only from a time-like answer, a name only from a name-like one."""
     words = text.strip().split()
-    if is_skip(text) or not words or len(words) > 6:
+    if is_skip(text) or not words or len(words) > 8:
         return
-    if requested == "contact_time":
+    if requested == "contact_time" and is_time_like(text):
         found["contact_time"] = text.strip()[:120]
-    elif (
-        requested == "contact_name"
-        and len(words) <= 4
-        and all(w.replace("-", "").replace("'", "").isalpha() for w in words)
-    ):
-        found["name"] = " ".join(w.capitalize() for w in words)
+    elif requested == "contact_name":
+        name = name_from_answer(text)
+        if name:
+            found["name"] = name
+
+
+def _person_now(session: Session, ctx: TurnContext, case: Case) -> Outcome:
+    """'Just get me a person' in the middle of the form: keep what the message gives, then end
+    the form so the case is submitted now (bot.services.contact_turns takes details later)."""
+    outcome = Outcome()
+    outcome.slots.update(apply_contact(session, case, ctx.text, outcome))
+    _set_detail(case, asked_for_person=True)
+    session.flush()
+    outcome.slots.update({k: v for k, v in contact_markers(case).items() if v != ctx.slot(k)})
+    outcome.slots["pending"] = "person_now"
+    return outcome
 
 
 def _reask_text(invalid: list[str]) -> str:
@@ -586,6 +630,8 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
         council_id=resolve_turn_council(session, ctx),
         submit=True,
     )
+    follow_council(session, case)
+    missing = mark_missing(case)
     council = council_info(session, case.council_id)
     how = _how_we_will_contact(case)
     routes = f" If you need help sooner: {contact_routes(council)}" if council else ""
@@ -595,6 +641,12 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
     if case.priority == "urgent":
         text += " If anyone is in immediate danger, call 999."
+    if ctx.slot("pending") == "person_now":
+        text = (f"I've passed your case to a member of staff now. Your case reference is "
+                f"{case.reference}. {EXPECTATION[case.priority]} {how}")
+        if missing:
+            text += (f" We don't have {_join_words(missing)} yet: send it here at any time and "
+                     "I'll add it to your case.")
     outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
     if is_other_language(ctx):
         record_language(session, ctx)
@@ -610,6 +662,10 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
             outcome.slots["waiting_status"] = None
             outcome.say(f"You asked earlier: {_status_text(ctx, view, council)}")
     return outcome
+
+
+def _join_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
