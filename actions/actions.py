@@ -32,6 +32,7 @@ from bot.services.escalation_turns import (
     submit_case_turn,
     urgent_turn,
 )
+from bot.services.greeting_turns import greet_turn
 from bot.services.status_turns import (
     fallback_turn,
     inform_turn,
@@ -204,3 +205,8 @@ class ValidateContactForm(FormValidationAction):
 
 def _required_slots_turn(session, ctx: TurnContext) -> list[str]:  # noqa: ANN001
     return required_contact_slots(session, ctx)
+
+
+class ActionGreet(SimpleTurnAction):
+    action_name = "action_greet"
+    turn = staticmethod(greet_turn)

@@ -178,7 +178,10 @@ def extract_contact(text: str, asking_time: bool = False) -> ContactDetails:
 def _extract_preferences(text: str, details: ContactDetails, asking_time: bool = False) -> None:
     lowered = text.lower()
     time_match = TIME_PHRASE.search(text)
-    about_contact = bool(details.phone or details.email or CONTACT_CUE.search(text))
+    rest = re.sub(r"[\d+()]+|\S+@\S+", " ", text)  # the words besides the numbers
+    clock = bool(time_match and re.search(r"\d", time_match.group(0)))  # "after 6pm"
+    bare_details = bool(details.phone or details.email) and (len(rest.split()) <= 4 or clock)
+    about_contact = bool(bare_details or CONTACT_CUE.search(text))
     if time_match and (asking_time or about_contact):
         details.contact_time = time_match.group(0).strip()
     if re.search(

@@ -31,6 +31,9 @@ _PREFERRED = re.compile(
     r"\b(?:best|prefer(?:red|ably)?|main|first|usually|mostly|better|always|primary)\b",
     re.IGNORECASE,
 )
+_KIND_PREFERRED = re.compile(
+    r"\b(mobile|landline|home)(?: (?:number|phone))? (?:is|'s) (?:best|better|preferred|"
+    r"easiest)|\b(?:prefer|try|use) (?:the |my )?(mobile|landline|home)", re.IGNORECASE)
 _NOT_PREFERRED = re.compile(r"\b(?:only if|if not|if no answer|backup|back-up|otherwise|"
                             r"as a last resort|second|emergencies only)\b", re.IGNORECASE)
 _CONSENT = re.compile(
@@ -79,7 +82,7 @@ def phone_mentions(text: str) -> list[PhoneMention]:
     for index, span in enumerate(spans):
         before = _clause_before(text, span.start, previous_end)
         following = spans[index + 1].start if index + 1 < len(spans) else len(text)
-        after = re.split(r",|;|\bor\b|\band\b", text[span.end:following][:40])[0]
+        after = re.split(r";|\bor\b|\band\b", text[span.end:following][:40])[0]
         clause = re.split(r",|;|\bor\b|\band\b", before)[-1]
         relation = _RELATION.search(before)
         helper = bool(relation) or bool(_THIRD_PERSON.search(before))
@@ -99,6 +102,12 @@ def phone_mentions(text: str) -> list[PhoneMention]:
         ))
         previous_end = span.end
     own = [m for m in mentions if not m.helper]
+    kind = _KIND_PREFERRED.search(text)
+    if kind and len(own) > 1:  # "the mobile is better"
+        wanted = (kind.group(1) or kind.group(2)).lower() in ("landline", "home")
+        mentions = [replace(m, preferred=m.landline == wanted) if not m.helper else m
+                    for m in mentions]
+        own = [m for m in mentions if not m.helper]
     if own and not any(m.preferred for m in own):  # no word said which: the first one
         first = own[0]
         mentions = [replace(m, preferred=True) if m is first else m for m in mentions]

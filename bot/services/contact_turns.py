@@ -22,9 +22,9 @@ from bot.parsing.contact import (
     mask_phone,
 )
 from bot.parsing.phones import PhoneMention, helper_consent_given, phone_mentions
-from bot.services.cases import open_case_for, update_contact
+from bot.services.cases import follow_council, open_case_for, update_contact
 from bot.services.councils import council_for_postcode
-from bot.services.turn import Message, Outcome, TurnContext, button
+from bot.services.turn import Message, Outcome, TurnContext, button, redact_for_case
 
 HELPER_QUESTION = (
     "Can council staff contact {who} about your case? Only say yes if they have agreed."
@@ -47,6 +47,10 @@ _PERSON = re.compile(
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|yh|y|ok|okay|sure|fine|she has|he has|they have|"
                   r"she did|he did|they did|she agreed|he agreed|they agreed)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|nope|nah|n|not yet|don'?t|do not|please don'?t)\b", re.IGNORECASE)
+# Answers to "Is it safe for us to call you, or text only, and when?" (the abuse path).
+CONSENT_YES = re.compile(r"^\s*(?:yes|yeah|yep|yh|y|ok|okay|sure|it is|it's fine|fine|safe)\b",
+                         re.IGNORECASE)
+CONSENT_NO = re.compile(r"^\s*(?:no|nope|nah|n|not really|nobody|no one|none)\b", re.IGNORECASE)
 _TIME_WORDS = re.compile(
     r"\b(?:morning|afternoon|evening|night|tonight|today|tomorrow|weekend|weekday|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday|noon|midday|lunch|now|asap|"
@@ -82,7 +86,9 @@ def is_time_like(text: str) -> bool:
 def name_from_answer(text: str) -> str | None:
     """A name from an answer to "what name should we use?": one to three name-like words."""
     phrase = NAME_PHRASE.search(text or "")
-    candidate = phrase.group(1) if phrase else (text or "").strip().strip(".!")
+    candidate = phrase.group(1) if phrase else re.sub(
+        r"^(?:it'?s|i'?m|im|i am|this is|call me|just|name:?)\s+", "",
+        (text or "").strip().strip(".!"), flags=re.IGNORECASE)
     words = candidate.replace(",", " ").split()
     if not 1 <= len(words) <= 3 or is_skip(text):
         return None
@@ -187,6 +193,7 @@ def apply_contact(session: Session, case: Case, text: str, outcome: Outcome,
         update_contact(session, case, **found)
         if found.get("postcode") and not case.council_id:
             case.council_id = council_for_postcode(session, str(found["postcode"]))
+            follow_council(session, case)
     return slots
 
 
@@ -244,12 +251,10 @@ def late_contact_turn(session: Session, ctx: TurnContext) -> Outcome | None:
     if not useful and not details.invalid:
         return None
     if details.invalid and not (details.phone or details.email):
-        from bot.services.escalation_turns import _reask_text
-
-        return Outcome().say(_reask_text(details.invalid))
+        return Outcome().say(reask_text(details.invalid))
     before = {"phone": case.phone, "email": case.email, "postcode": case.postcode,
               "name": case.name, "time": case.contact_time,
-              "numbers": (case.details or {}).get("phone_numbers")}
+              "numbers": (case.details or {}).get("phone_numbers"), "reference": case.reference}
     outcome = Outcome()
     if not (details.postcode and not case.postcode):
         details.postcode = None  # a second postcode does not replace the first
@@ -259,21 +264,21 @@ def late_contact_turn(session: Session, ctx: TurnContext) -> Outcome | None:
         added.append("how to contact you")
     missing = mark_missing(case)
     session.flush()
-    from bot.services.escalation_turns import contact_markers
-
     outcome.slots.update({k: v for k, v in contact_markers(case).items() if v is not None})
     outcome.slots.update(slots)
+    if case.reference != before["reference"]:
+        added.append(f"your council (your reference is now {case.reference})")
     if added:
-        text = f"Thank you. I've added {_join(added)} to your case {case.reference}."
+        text = f"Thank you. I've added {_join_and(added)} to your case {case.reference}."
     else:
         text = f"Thank you. Your case {case.reference} already has that."
     if missing:
-        text += f" If you can, send {_join(missing)} too."
+        text += f" If you can, send {_join_and(missing)} too."
     outcome.messages.insert(0, Message(text))  # the acknowledgement before any question
     return outcome
 
 
-def _join(items: list[str]) -> str:
+def _join_and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -297,3 +302,78 @@ def person_first(turn, late: bool = True):  # noqa: ANN001, ANN201 - a Turn in, 
 
     run.__name__ = getattr(turn, "__name__", "turn")
     return run
+
+
+def is_sensitive(case: Case | None) -> bool:
+    return bool(case is not None and (case.details or {}).get("sensitive"))
+
+
+def contact_markers(case: Case) -> dict[str, str | None]:
+    """Slot markers derived from the case row: the row is the truth, slots only mirror it."""
+    details = case.details or {}
+    return {
+        "contact_reach": "given" if (case.phone or case.email) else details.get("reach"),
+        "contact_postcode": "given" if case.postcode else details.get("postcode"),
+        "contact_time": "given" if case.contact_time else details.get("time"),
+        "contact_name": "given" if case.name else details.get("name"),
+        "contact_safety": "given" if details.get("contact_consent") else None,
+    }
+
+
+def reask_text(invalid: list[str]) -> str:
+    if "phone" in invalid:
+        return (
+            "That number doesn't look like a UK phone number. A mobile has 11 digits and starts "
+            "07 (like 07700 900123); a landline starts 01 or 02."
+        )
+    return "That email address doesn't look complete. It should look like name@example.com."
+
+
+def how_we_will_contact(case: Case) -> str:
+    if is_sensitive(case) and not (case.details or {}).get("contact_consent") and case.phone:
+        return "We will only contact you in a way you have told us is safe."
+    if case.phone and case.safe_to_call is False:
+        return f"We will text, not call, the {mask_phone(case.phone)}."
+    if case.phone:
+        timing = f" ({case.contact_time})" if case.contact_time else ""
+        return f"We will contact you on the {mask_phone(case.phone)}{timing}."
+    if case.email:
+        return "We will reply by email."
+    return (
+        "We have no phone number or email for you, so please keep the reference and ask me "
+        "for updates."
+    )
+
+
+def join_or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def consent_answer(text: str, found: dict[str, object]) -> bool:
+    """An answer to "Is it safe for us to call you, or text only, and when?"."""
+    if text.startswith("/"):
+        return False
+    return bool(found.get("safe_to_call") is not None or found.get("contact_time")
+                or found.get("preferred_contact") or CONSENT_YES.search(text)
+                or CONSENT_NO.search(text)
+                or is_skip(text) or re.search(r"\b(?:call|ring|phone|text|txt)\b", text, re.I))
+
+
+def record_consent(case: Case, text: str, found: dict[str, object]) -> None:
+    """Store what the resident said is safe; no clear yes to calls means text only."""
+    lowered = text.lower()
+    safe_to_call = found.get("safe_to_call")
+    if safe_to_call is None:
+        if re.search(r"\btext\b|\btxt\b|\bsms\b", lowered) and not re.search(
+                r"\b(?:call|ring|phone)\b", lowered):
+            safe_to_call = False
+        elif CONSENT_YES.search(text) or re.search(r"\b(?:can|could|may) (?:call|ring|phone)\b",
+                                            lowered):
+            safe_to_call = True
+        else:
+            safe_to_call = False  # no consent to call was given
+    found["safe_to_call"] = safe_to_call
+    if safe_to_call is False and not found.get("preferred_contact"):
+        found["preferred_contact"] = "text"
+    _set_detail(case, contact_consent=redact_for_case(text)[:160] or "given",
+                consent_to_call=bool(safe_to_call))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Case
 from bot.language import message
-from bot.parsing.contact import extract_contact, is_skip, mask_phone
+from bot.parsing.contact import extract_contact, is_skip
 from bot.services.cases import (
     EXPECTATION,
     ensure_case,
@@ -21,12 +21,21 @@ from bot.services.cases import (
     update_contact,
 )
 from bot.services.contact_turns import (
+    CONSENT_NO,
+    CONSENT_YES,
     apply_contact,
+    consent_answer,
+    contact_markers,
     helper_consent_turn,
+    how_we_will_contact,
     is_helper_answer,
+    is_sensitive,
     is_time_like,
+    join_or,
     mark_missing,
     name_from_answer,
+    reask_text,
+    record_consent,
     wants_person,
 )
 from bot.services.councils import list_councils
@@ -34,6 +43,7 @@ from bot.services.language_turns import is_other_language, record_language
 from bot.services.status import contact_routes, get_status
 from bot.services.topics import label, pointer, secondary_topics
 from bot.services.turn import (
+    SMS_CHANNEL,
     Message,
     Outcome,
     TurnContext,
@@ -44,6 +54,12 @@ from bot.services.turn import (
     resolve_turn_service,
     sms_phone,
 )
+from bot.services.urgent_sms import (
+    sms_confirmation,
+    sms_urgent_case_line,
+    sms_urgent_first,
+    uses_council_phone,
+)
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
 from bot.triage.tier import POSSIBLE, urgency_tier
 
@@ -51,8 +67,7 @@ CONTACT_SLOTS = ("contact_reach", "contact_postcode", "contact_time", "contact_n
 # Asked after a safe contact on a sensitive (domestic abuse) case, stored on the case.
 CONSENT_QUESTION = "Is it safe for us to call you, or text only, and when?"
 SMS_NUMBER_QUESTION = (
-    "Is it safe for us to text this number? Reply YES, or send a different safe number or an "
-    "email. Reply NO if we should not text this number."
+    "Is it safe for us to text this number? If not, send a safer number or an email."
 )
 NOT_SAFE_NOW = "Call 999 now. If you cannot speak, call 999, then press 55 when asked."
 VULNERABILITY_QUESTION = "Is anyone in the home over 75, disabled, seriously ill, or a baby?"
@@ -86,9 +101,7 @@ _VULNERABLE = re.compile(
     r"(?: ?years? old| ?yo)?)\b",
     re.IGNORECASE,
 )
-_YES = re.compile(r"^\s*(?:yes|yeah|yep|yh|y|ok|okay|sure|it is|it's fine|fine|safe)\b",
-                  re.IGNORECASE)
-_NO = re.compile(r"^\s*(?:no|nope|nah|n|not really|nobody|no one|none)\b", re.IGNORECASE)
+_YES, _NO = CONSENT_YES, CONSENT_NO
 
 
 def not_safe_now(text: str) -> bool:
@@ -98,10 +111,6 @@ def not_safe_now(text: str) -> bool:
 
 def cant_go_home(text: str) -> bool:
     return bool(_CANT_GO_HOME.search(text or ""))
-
-
-def is_sensitive(case: Case | None) -> bool:
-    return bool(case is not None and (case.details or {}).get("sensitive"))
 
 
 def _set_detail(case: Case, **values: object) -> None:
@@ -148,18 +157,6 @@ def note_other_topics(case: Case | None, ctx: TurnContext, main: str, outcome: O
     else:
         for topic, service in others:
             outcome.say(pointer(topic, service))
-
-
-def contact_markers(case: Case) -> dict[str, str | None]:
-    """Slot markers derived from the case row: the row is the truth, slots only mirror it."""
-    details = case.details or {}
-    return {
-        "contact_reach": "given" if (case.phone or case.email) else details.get("reach"),
-        "contact_postcode": "given" if case.postcode else details.get("postcode"),
-        "contact_time": "given" if case.contact_time else details.get("time"),
-        "contact_name": "given" if case.name else details.get("name"),
-        "contact_safety": "given" if details.get("contact_consent") else None,
-    }
 
 
 def _case_slots(case: Case) -> dict[str, object]:
@@ -230,7 +227,10 @@ def vulnerability_question(session: Session, ctx: TurnContext) -> Outcome:
     outcome = Outcome(slots={"pending": "vulnerability", "offer": "case", "council": council_id,
                              "case_category": "urgent_help", "case_priority": "urgent"})
     outcome.followup = "action_listen"  # no contact form until we know the priority
-    outcome.say(message("advice.no_heating_or_water", "en", phone=phone))
+    if ctx.channel == SMS_CHANNEL:
+        outcome.say(sms_urgent_first(UrgentCategory.NO_HEATING_OR_WATER, phone))
+    else:
+        outcome.say(message("advice.no_heating_or_water", "en", phone=phone))
     return outcome.say(VULNERABILITY_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
 
 
@@ -351,6 +351,8 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     outcome = Outcome(
         slots={**_case_slots(case), "offer": None, "pending": None, "council": council_id}
     )
+    if ctx.channel == SMS_CHANNEL and language == "en":
+        return _sms_urgent(session, ctx, outcome, case, category, council, danger)
     if language == "en" and repeat:
         # the second time: short and calm, the numbers first, nothing asked again
         outcome.say(NOT_SAFE_NOW if danger or category == UrgentCategory.DOMESTIC_ABUSE
@@ -381,6 +383,23 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
         outcome.say(f"I've opened an urgent case ({case.reference}) and alerted council staff.")
     note_other_topics(case, ctx, "urgent_help", outcome, urgent=True)
     return outcome
+
+
+def _sms_urgent(session: Session, ctx: TurnContext, outcome: Outcome, case: Case,
+                category: UrgentCategory, council, danger: bool) -> Outcome:  # noqa: ANN001
+    """By SMS: the numbers in the first text, the reference in the second (bot.services.
+    urgent_sms); other worries are recorded on the case, not spelt out."""
+    phone = council.out_of_hours_phone if council else "the out-of-hours line below"
+    note_other_topics(case, ctx, "urgent_help", Outcome())
+    housing = phone if cant_go_home(ctx.text) and category != UrgentCategory.HOMELESS_TONIGHT \
+        else None
+    outcome.say(sms_urgent_first(category, phone, danger))
+    if council is None and (uses_council_phone(category, danger) or housing):
+        outcome.say("Out-of-hours lines: " + "; ".join(
+            f"{c.short_name} {c.out_of_hours_phone}" for c in list_councils(session)) + ".")
+    if case.phone and not housing:
+        return outcome  # the case confirmation follows at once, with the reference
+    return outcome.say(sms_urgent_case_line(case, housing))
 
 
 def _urgent_category(ctx: TurnContext) -> UrgentCategory:
@@ -484,7 +503,10 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     details = extract_contact(ctx.text, asking_time=requested in ("contact_time",
                                                                   "contact_safety"))
     found = details.found()
-    consent = requested == "contact_safety" and _consent_answer(ctx.text, found)
+    if requested == "contact_time" and found.get("contact_time") and len(ctx.text.split()) <= 6 \
+            and not (found.get("phone") or found.get("email")):
+        found["contact_time"] = ctx.text.strip()[:120]  # "weekday evenings", all of it
+    consent = requested == "contact_safety" and consent_answer(ctx.text, found)
     if requested == "contact_reach" and is_sensitive(case) and (
         found.get("safe_to_call") is not None or found.get("preferred_contact")
     ):
@@ -498,7 +520,7 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         if sms_answer is not None:
             return sms_answer
     if not interrupting and consent:
-        _record_consent(case, ctx.text, found)
+        record_consent(case, ctx.text, found)
     if not interrupting and requested and not found and not ctx.text.startswith("/"):
         _free_text_answer(ctx.text, requested, found)
     outcome = Outcome()
@@ -513,42 +535,13 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     if requested and not found and is_skip(ctx.text) and not consent:
         _mark_skipped(case, requested, outcome)
     if requested == "contact_reach" and details.invalid and not (case.phone or case.email):
-        outcome.say(_reask_text(details.invalid))
+        outcome.say(reask_text(details.invalid))
         outcome.slots["contact_reach"] = None
     session.flush()
     for key, value in contact_markers(case).items():
         if value is not None and value != ctx.slot(key):
             outcome.slots[key] = value
     return outcome
-
-
-def _consent_answer(text: str, found: dict[str, object]) -> bool:
-    """An answer to "Is it safe for us to call you, or text only, and when?"."""
-    if text.startswith("/"):
-        return False
-    return bool(found.get("safe_to_call") is not None or found.get("contact_time")
-                or found.get("preferred_contact") or _YES.search(text) or _NO.search(text)
-                or is_skip(text) or re.search(r"\b(?:call|ring|phone|text|txt)\b", text, re.I))
-
-
-def _record_consent(case: Case, text: str, found: dict[str, object]) -> None:
-    """Store what the resident said is safe; no clear yes to calls means text only."""
-    lowered = text.lower()
-    safe_to_call = found.get("safe_to_call")
-    if safe_to_call is None:
-        if re.search(r"\btext\b|\btxt\b|\bsms\b", lowered) and not re.search(
-                r"\b(?:call|ring|phone)\b", lowered):
-            safe_to_call = False
-        elif _YES.search(text) or re.search(r"\b(?:can|could|may) (?:call|ring|phone)\b",
-                                            lowered):
-            safe_to_call = True
-        else:
-            safe_to_call = False  # no consent to call was given
-    found["safe_to_call"] = safe_to_call
-    if safe_to_call is False and not found.get("preferred_contact"):
-        found["preferred_contact"] = "text"
-    _set_detail(case, contact_consent=redact_for_case(text)[:160] or "given",
-                consent_to_call=bool(safe_to_call))
 
 
 def _sms_number_answer(session: Session, ctx: TurnContext, case: Case) -> Outcome | None:
@@ -608,15 +601,6 @@ def _person_now(session: Session, ctx: TurnContext, case: Case) -> Outcome:
     return outcome
 
 
-def _reask_text(invalid: list[str]) -> str:
-    if "phone" in invalid:
-        return (
-            "That number doesn't look like a UK phone number. A mobile has 11 digits and starts "
-            "07 (like 07700 900123); a landline starts 01 or 02."
-        )
-    return "That email address doesn't look complete. It should look like name@example.com."
-
-
 def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Submit with whatever was collected, and say honestly what happens next."""
     case = open_case_for(session, ctx.conversation_id)
@@ -633,7 +617,7 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     follow_council(session, case)
     missing = mark_missing(case)
     council = council_info(session, case.council_id)
-    how = _how_we_will_contact(case)
+    how = how_we_will_contact(case)
     routes = f" If you need help sooner: {contact_routes(council)}" if council else ""
     text = (
         f"Thank you. Your case reference is {case.reference}. {EXPECTATION[case.priority]} "
@@ -641,11 +625,15 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
     if case.priority == "urgent":
         text += " If anyone is in immediate danger, call 999."
+    if ctx.channel == SMS_CHANNEL and not is_other_language(ctx):
+        text = sms_confirmation(case)
+        if missing and ctx.slot("pending") == "person_now":
+            text += f" Text {join_or(missing)} any time to add it."
     if ctx.slot("pending") == "person_now":
         text = (f"I've passed your case to a member of staff now. Your case reference is "
                 f"{case.reference}. {EXPECTATION[case.priority]} {how}")
         if missing:
-            text += (f" We don't have {_join_words(missing)} yet: send it here at any time and "
+            text += (f" We don't have {join_or(missing)} yet: send it here at any time and "
                      "I'll add it to your case.")
     outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
     if is_other_language(ctx):
@@ -664,10 +652,6 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     return outcome
 
 
-def _join_words(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
 def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
     """The contact form's first question, in the resident's language."""
     outcome = Outcome()
@@ -678,19 +662,3 @@ def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
         return outcome.say(SMS_NUMBER_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
     return outcome.say(message("ask_safe_contact", ctx.language if is_other_language(ctx)
                                else "en"))
-
-
-def _how_we_will_contact(case: Case) -> str:
-    if is_sensitive(case) and not (case.details or {}).get("contact_consent") and case.phone:
-        return "We will only contact you in a way you have told us is safe."
-    if case.phone and case.safe_to_call is False:
-        return f"We will text, not call, the {mask_phone(case.phone)}."
-    if case.phone:
-        timing = f" ({case.contact_time})" if case.contact_time else ""
-        return f"We will contact you on the {mask_phone(case.phone)}{timing}."
-    if case.email:
-        return "We will reply by email."
-    return (
-        "We have no phone number or email for you, so please keep the reference and ask me "
-        "for updates."
-    )
