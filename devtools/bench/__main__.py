@@ -18,6 +18,8 @@ BENCHES = (
     ("Redaction of personal data", "devtools.bench.privacy_bench"),
     ("REST latency, throughput, memory, start-up", "devtools.bench.rest_load"),
     ("SMS webhook", "devtools.bench.sms_bench"),
+    ("SMS segments per reply type (status, urgent, case confirmation, fallback)",
+     "devtools.bench.sms_segments"),
     ("Faults: Twilio down, action server killed, database locked", "devtools.bench.fault_bench"),
     ("Incident-day load: single machine, scaled topology, stock rasa init",
      "devtools.bench.load_bench"),
