@@ -492,8 +492,9 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         "human_request",
         council_id=resolve_turn_council(session, ctx),
     )
-    answered = ctx.latest_action == "action_listen" and not ctx.text.startswith("/")
-    if answered and (wants_person(ctx.text) or ctx.intent == "human_request"):
+    listening = ctx.latest_action == "action_listen"
+    answered = listening and not ctx.text.startswith("/")
+    if listening and _asks_for_person(ctx, requested):
         return _person_now(session, ctx, case)
     if answered and is_helper_answer(ctx):
         outcome = helper_consent_turn(session, ctx)
@@ -587,6 +588,20 @@ def _free_text_answer(text: str, requested: str, found: dict[str, object]) -> No
         name = name_from_answer(text)
         if name:
             found["name"] = name
+
+
+def _asks_for_person(ctx: TurnContext, requested: str | None) -> bool:
+    """"Just get me a person" in any wording; a message the classifier called a request for a
+    person but that answers the question ("call me on 07700 900118", "yes you can call") is an
+    answer, not a request to stop."""
+    if not (wants_person(ctx.text) or ctx.intent == "human_request"):
+        return False
+    if ctx.text.startswith("/"):
+        return ctx.intent == "human_request"
+    found = extract_contact(ctx.text).found()
+    if requested == "contact_safety" and consent_answer(ctx.text, found):
+        return False
+    return wants_person(ctx.text) or not any(found.get(k) for k in ("phone", "email", "postcode"))
 
 
 def _person_now(session: Session, ctx: TurnContext, case: Case) -> Outcome:
