@@ -190,6 +190,7 @@ class ValidateContactForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         ctx = context_from_tracker(tracker)
+        ctx.latest_action = _action_before_form(tracker)
         requested = tracker.get_slot("requested_slot")
         try:
             outcome = await run_turn(contact_form_turn, ctx, requested)
@@ -201,6 +202,20 @@ class ValidateContactForm(FormValidationAction):
         for message in outcome.messages:
             dispatcher.utter_message(text=message.text)
         return outcome.slots
+
+
+def _action_before_form(tracker: Tracker) -> str | None:
+    """What ran between the resident's last message and this form run: "action_listen" when
+    the form is validating an answer just typed, another action's name when the form is being
+    activated by it. (Rasa hands the validation action a tracker whose latest action is the
+    form itself, so `latest_action_name` cannot tell the two apart.)"""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return "action_listen"
+        if event.get("event") == "action" and event.get("name") not in (
+                "contact_form", "action_listen", "validate_contact_form"):
+            return event.get("name")
+    return None
 
 
 def _required_slots_turn(session, ctx: TurnContext) -> list[str]:  # noqa: ANN001

@@ -182,7 +182,7 @@ def test_several_numbers_in_the_form(session) -> None:
         session, ctx("020 7946 0000 or 07700 900118, the mobile is better", "inform"),
         "contact_reach")
     case = open_case_for(session, "c1")
-    assert case.phone == "+447700900118" and "kept all 2 numbers" in texts(said)
+    assert case.phone == "+447700900118" and "kept both numbers" in texts(said)
     assert len(case.details["phone_numbers"]) == 2
     assert any("preferred" in n and n.startswith("07700") for n in case.details["phone_numbers"])
 

@@ -137,7 +137,8 @@ def record_phones(session: Session, case: Case, text: str, outcome: Outcome) -> 
         if not case.phone or explicit:
             update_contact(session, case, phone=preferred.number)
         if len(own) > 1:
-            outcome.say(f"Thank you. I've kept all {len(own)} numbers and marked the "
+            count = "both numbers" if len(own) == 2 else f"all {len(own)} numbers"
+            outcome.say(f"Thank you. I've kept {count} and marked the "
                         f"{mask_phone(preferred.number)} as the one to try first.")
     if len(listed) > 1 or (listed and helpers):
         _set_detail(case, phone_numbers=listed)

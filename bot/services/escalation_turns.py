@@ -55,6 +55,7 @@ from bot.services.turn import (
     sms_phone,
 )
 from bot.services.urgent_sms import (
+    NOT_SAFE_NOW_SMS,
     sms_confirmation,
     sms_urgent_case_line,
     sms_urgent_first,
@@ -185,6 +186,8 @@ def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     """A clear disclosure: the right emergency route first, then an urgent case at once. A
     possible one (only the classifier, and not sure): one safety question first. No heating
     or hot water: one question about who is in the home sets the priority."""
+    if ctx.slot("pending") == "vulnerability":  # "I have a 3 month old baby" answers it
+        return vulnerability_answer_turn(session, ctx)
     asked = ctx.slot("pending") == "safety_check"
     net_fired = ctx.entity("urgent_category") is not None
     existing = open_case_for(session, ctx.conversation_id)
@@ -496,6 +499,12 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     answered = listening and not ctx.text.startswith("/")
     if listening and _asks_for_person(ctx, requested):
         return _person_now(session, ctx, case)
+    if answered and not_safe_now(ctx.text) and ctx.intent != "urgent_help":
+        # "no I'm not safe, he's outside", whatever the classifier made of it: 999 first,
+        # never taken as an answer to the question on screen
+        _set_detail(case, in_danger_now=True, safety_asked=True)
+        outcome = Outcome(slots={"pending": None})
+        return outcome.say(NOT_SAFE_NOW_SMS if ctx.channel == SMS_CHANNEL else NOT_SAFE_NOW)
     if answered and is_helper_answer(ctx):
         outcome = helper_consent_turn(session, ctx)
         session.flush()

@@ -3,9 +3,9 @@
 Why measured through the real stack: what a resident pays for and reads is what the Twilio
 channel sends for a whole turn (every bot message, buttons as "Reply 1 for ...", long ones
 split and numbered), after the real Rasa and action servers chose the replies. Each scripted
-conversation texts the signed webhook; the turn is done when Rasa's tracker shows the text
-answered and the bot is listening again; its bot messages are rendered exactly as the channel
-renders them (bot.channels.sms_render.sms_texts) and counted in GSM-7/UCS-2 segments.
+conversation texts the signed webhook; the turn is done when the channel has marked the text
+processed; the texts it queued for that turn (the SMS outbox, exactly what goes to Twilio,
+unredacted) are counted in GSM-7/UCS-2 segments.
 Targets (issue #14): status <= 2 segments; urgent <= 3 with the first text starting with the
 emergency numbers.
 """
@@ -18,12 +18,12 @@ import time
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from bot.channels.sms_render import gsm7_segments, sms_texts
+from bot.channels.sms_render import gsm7_segments
 from bot.db.engine import session_scope
-from bot.db.models import SmsConversation
-from devtools.scaled.residents import Target, target_from_stack, text, tracker_events
+from bot.db.models import SmsConversation, SmsInboxItem, SmsOutboxItem
+from devtools.scaled.residents import Target, target_from_stack, text
 
 TURN_TIMEOUT = 90.0
 POLL = 0.15
@@ -58,43 +58,38 @@ def conversation_id(target: Target, phone: str) -> str | None:
     return row[0] if row else None
 
 
-def _answered(events: list[dict[str, Any]], user_turns: int) -> bool:
-    users = [e for e in events if e.get("event") == "user"]
-    return (len(users) >= user_turns and bool(events)
-            and events[-1].get("event") == "action" and events[-1].get("name") == "action_listen")
-
-
-def sms_turn(target: Target, phone: str, body: str, user_turns: int) -> list[dict[str, Any]]:
-    """Text `body`; once Rasa has answered it (turn number `user_turns`), the bot messages of
-    that turn as {"text", "buttons"}. Raises TimeoutError if it is never answered."""
-    ack = text(target, phone, body)
+def sms_turn(target: Target, phone: str, body: str) -> list[str]:
+    """Text `body`; once the channel has processed it (its inbox row is done, so every reply
+    part is in the outbox), the texts sent for that turn, in order. Raises TimeoutError."""
+    sid = "SM" + uuid.uuid4().hex
+    with session_scope(target.database_url) as session:
+        before = session.execute(select(func.max(SmsOutboxItem.id))).scalar() or 0
+    ack = text(target, phone, body, message_sid=sid)
     if not ack.ok:
         raise RuntimeError(f"webhook answered {ack.status} {ack.error}")
     deadline = time.monotonic() + TURN_TIMEOUT
     while time.monotonic() < deadline:
-        conversation = conversation_id(target, phone)
-        events = tracker_events(target, conversation) if conversation else []
-        if _answered(events, user_turns):
-            last_user = max(i for i, e in enumerate(events) if e.get("event") == "user")
-            return [{"text": e.get("text") or "", "buttons": (e.get("data") or {}).get("buttons")
-                     or []} for e in events[last_user:] if e.get("event") == "bot"]
+        with session_scope(target.database_url) as session:
+            state = session.execute(select(SmsInboxItem.state).where(
+                SmsInboxItem.message_sid == sid)).scalar()
+            if state == "done":
+                conversation = conversation_id(target, phone)
+                return list(session.execute(
+                    select(SmsOutboxItem.body).where(SmsOutboxItem.conversation_id
+                                                     == conversation,
+                                                     SmsOutboxItem.id > before)
+                    .order_by(SmsOutboxItem.id)).scalars())
         time.sleep(POLL)
     raise TimeoutError(f"no answer to {body!r} within {TURN_TIMEOUT:.0f} s")
-
-
-def turn_texts(messages: list[dict[str, Any]]) -> list[str]:
-    """The texts the channel sends for these bot messages."""
-    return [part for m in messages for part in sms_texts(m["text"], m["buttons"])]
 
 
 def measure(target: Target) -> dict[str, Any]:
     by_type: dict[str, list[dict[str, Any]]] = {}
     for kind, script in SCRIPTS:
         phone = phone_number()
-        messages: list[dict[str, Any]] = []
-        for number, body in enumerate(script, start=1):
-            messages = sms_turn(target, phone, body, number)
-        texts = turn_texts(messages)
+        texts: list[str] = []
+        for body in script:
+            texts = sms_turn(target, phone, body)
         by_type.setdefault(kind, []).append({
             "said": script[-1], "texts": len(texts),
             "segments": sum(gsm7_segments(t) for t in texts),

@@ -20,13 +20,8 @@ from sqlalchemy import select
 from bot.channels.sms_render import gsm7_segments
 from bot.db.engine import session_scope
 from bot.db.models import Case
-from devtools.bench.sms_segments import (
-    conversation_id,
-    phone_number,
-    sms_turn,
-    target_from_stack,
-    turn_texts,
-)
+from devtools.bench.sms_segments import conversation_id, phone_number, sms_turn
+from devtools.scaled.residents import target_from_stack
 
 pytestmark = pytest.mark.integration
 SUITE = yaml.safe_load((Path(__file__).parents[1] / "conversations" / "suite.yml").read_text())
@@ -55,6 +50,9 @@ def _check_turn(turn: dict[str, Any], texts: list[str], where: str) -> None:
     if "max_segments" in turn:
         segments = sum(gsm7_segments(t) for t in texts)
         assert segments <= turn["max_segments"], f"{where}: {segments} segments: {texts!r}"
+    if "first_max_segments" in turn:  # the answer itself, before any offer that follows
+        assert texts and gsm7_segments(texts[0]) <= turn["first_max_segments"], (
+            f"{where}: {texts!r}")
     if "first_starts" in turn:
         assert texts and re.match(turn["first_starts"], texts[0]), f"{where}: first {texts!r}"
 
@@ -91,7 +89,7 @@ def _run_rest(servers, conversation: dict[str, Any]) -> str:
 def _run_sms(servers, conversation: dict[str, Any]) -> str:
     target, phone = target_from_stack(servers), phone_number()
     for number, turn in enumerate(conversation["turns"], start=1):
-        texts = turn_texts(sms_turn(target, phone, turn["say"], number))
+        texts = sms_turn(target, phone, turn["say"])
         _check_turn(turn, texts, f"{conversation['id']} turn {number} (SMS)")
     found = conversation_id(target, phone)
     assert found is not None
