@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -43,6 +43,9 @@ from bot.services.turn import TurnContext
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
 
 logger = logging.getLogger(__name__)
+# Slots the contact form's extraction may set besides those it still asks for.
+PASS_THROUGH_SLOTS = {"pending", "contact_reach", "contact_postcode", "contact_time",
+                      "contact_name", "contact_safety"}
 start_retry_loop()
 
 
@@ -185,6 +188,17 @@ class ValidateContactForm(FormValidationAction):
     ) -> list[str]:
         ctx = context_from_tracker(tracker)
         return await run_turn(_required_slots_turn, ctx)
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """rasa-sdk keeps only slots still required; `pending` ("person_now", the helper
+        question) and the markers of a form that ends now must reach the tracker too."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        kept = {event["name"] for event in events}
+        extra = {name: value for name, value in tracker.slots_to_validate().items()
+                 if name in PASS_THROUGH_SLOTS and name not in kept}
+        return events + [SlotSet(name, value) for name, value in extra.items()]
 
     async def extract_contact_reach(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -524,6 +524,10 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     interrupting = (
         ctx.latest_action == "action_listen" and ctx.intent in INTERRUPTING_INTENTS
         and not (consent and not not_safe_now(ctx.text))  # "text only, he checks my phone"
+        # an answer that fits the question is an answer, whatever the classifier says
+        # ("skip" read as goodbye, "W10 6EL" read as a status question); an emergency never is
+        and (ctx.intent == "urgent_help" or not (is_skip(ctx.text) or any(
+            found.get(key) for key in ("phone", "email", "postcode"))))
     )
     if not interrupting and is_sensitive(case) and requested == "contact_reach" and not found:
         sms_answer = _sms_number_answer(session, ctx, case)

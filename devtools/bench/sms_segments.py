@@ -4,8 +4,8 @@ Why measured through the real stack: what a resident pays for and reads is what 
 channel sends for a whole turn (every bot message, buttons as "Reply 1 for ...", long ones
 split and numbered), after the real Rasa and action servers chose the replies. Each scripted
 conversation texts the signed webhook; the turn is done when the channel has marked the text
-processed; the texts it queued for that turn (the SMS outbox, exactly what goes to Twilio,
-unredacted) are counted in GSM-7/UCS-2 segments.
+processed and the texts it queued for that turn have reached the fake Twilio API; those texts
+(exactly what Twilio is asked to send) are counted in GSM-7/UCS-2 segments.
 Targets (issue #14): status <= 2 segments; urgent <= 3 with the first text starting with the
 emergency numbers.
 """
@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from bot.channels.sms_render import gsm7_segments
 from bot.db.engine import session_scope
 from bot.db.models import SmsConversation, SmsInboxItem, SmsOutboxItem
-from devtools.scaled.residents import Target, target_from_stack, text
+from devtools.scaled.residents import Target, outbox, target_from_stack, text
 
 TURN_TIMEOUT = 90.0
 POLL = 0.15
@@ -59,26 +59,33 @@ def conversation_id(target: Target, phone: str) -> str | None:
 
 
 def sms_turn(target: Target, phone: str, body: str) -> list[str]:
-    """Text `body`; once the channel has processed it (its inbox row is done, so every reply
-    part is in the outbox), the texts sent for that turn, in order. Raises TimeoutError."""
+    """Text `body`; the texts the resident receives for that turn, in order.
+
+    Done when the channel has marked the text processed (its inbox row is "done", so every
+    reply part is queued in the SMS outbox) and as many texts as were queued have reached the
+    (fake) Twilio API. Raises TimeoutError."""
     sid = "SM" + uuid.uuid4().hex
     with session_scope(target.database_url) as session:
         before = session.execute(select(func.max(SmsOutboxItem.id))).scalar() or 0
+    already = len(outbox(target, phone))
     ack = text(target, phone, body, message_sid=sid)
     if not ack.ok:
         raise RuntimeError(f"webhook answered {ack.status} {ack.error}")
     deadline = time.monotonic() + TURN_TIMEOUT
+    queued: int | None = None
     while time.monotonic() < deadline:
-        with session_scope(target.database_url) as session:
-            state = session.execute(select(SmsInboxItem.state).where(
-                SmsInboxItem.message_sid == sid)).scalar()
-            if state == "done":
-                conversation = conversation_id(target, phone)
-                return list(session.execute(
-                    select(SmsOutboxItem.body).where(SmsOutboxItem.conversation_id
-                                                     == conversation,
-                                                     SmsOutboxItem.id > before)
-                    .order_by(SmsOutboxItem.id)).scalars())
+        if queued is None:
+            with session_scope(target.database_url) as session:
+                state = session.execute(select(SmsInboxItem.state).where(
+                    SmsInboxItem.message_sid == sid)).scalar()
+                if state == "done":
+                    queued = session.execute(select(func.count(SmsOutboxItem.id)).where(
+                        SmsOutboxItem.conversation_id == conversation_id(target, phone),
+                        SmsOutboxItem.id > before)).scalar_one()
+        if queued is not None:
+            sent = outbox(target, phone)
+            if len(sent) >= already + queued:
+                return [m.get("body", "") for m in sent[already:already + queued]]
         time.sleep(POLL)
     raise TimeoutError(f"no answer to {body!r} within {TURN_TIMEOUT:.0f} s")
 
