@@ -378,3 +378,29 @@ def record_consent(case: Case, text: str, found: dict[str, object]) -> None:
         found["preferred_contact"] = "text"
     _set_detail(case, contact_consent=redact_for_case(text)[:160] or "given",
                 consent_to_call=bool(safe_to_call))
+
+
+def asks_for_person(ctx: TurnContext, requested: str | None) -> bool:
+    """"Just get me a person" in any wording; a message the classifier called a request for a
+    person but that answers the question ("call me on 07700 900118", "yes you can call") is an
+    answer, not a request to stop."""
+    if not (wants_person(ctx.text) or ctx.intent == "human_request"):
+        return False
+    if ctx.text.startswith("/"):
+        return ctx.intent == "human_request"
+    found = extract_contact(ctx.text).found()
+    if requested == "contact_safety" and consent_answer(ctx.text, found):
+        return False
+    return wants_person(ctx.text) or not any(found.get(k) for k in ("phone", "email", "postcode"))
+
+
+def person_now(session: Session, ctx: TurnContext, case: Case) -> Outcome:
+    """'Just get me a person' in the middle of the form: keep what the message gives, then end
+    the form so the case is submitted now (bot.services.contact_turns takes details later)."""
+    outcome = Outcome()
+    outcome.slots.update(apply_contact(session, case, ctx.text, outcome))
+    _set_detail(case, asked_for_person=True)
+    session.flush()
+    outcome.slots.update({k: v for k, v in contact_markers(case).items() if v != ctx.slot(k)})
+    outcome.slots["pending"] = "person_now"
+    return outcome

@@ -24,6 +24,7 @@ from bot.services.contact_turns import (
     CONSENT_NO,
     CONSENT_YES,
     apply_contact,
+    asks_for_person,
     consent_answer,
     contact_markers,
     helper_consent_turn,
@@ -34,6 +35,7 @@ from bot.services.contact_turns import (
     join_or,
     mark_missing,
     name_from_answer,
+    person_now,
     reask_text,
     record_consent,
     wants_person,
@@ -495,10 +497,15 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         "human_request",
         council_id=resolve_turn_council(session, ctx),
     )
+    if ctx.latest_action not in (None, "action_listen"):
+        # the form starting, or coming back after another action answered this message:
+        # the message is not an answer to the question the form is about to ask
+        return Outcome(slots={k: v for k, v in contact_markers(case).items()
+                              if v is not None and v != ctx.slot(k)})
     listening = ctx.latest_action == "action_listen"
     answered = listening and not ctx.text.startswith("/")
-    if listening and _asks_for_person(ctx, requested):
-        return _person_now(session, ctx, case)
+    if listening and asks_for_person(ctx, requested):
+        return person_now(session, ctx, case)
     if answered and not_safe_now(ctx.text) and ctx.intent != "urgent_help":
         # "no I'm not safe, he's outside", whatever the classifier made of it: 999 first,
         # never taken as an answer to the question on screen
@@ -603,32 +610,6 @@ def _free_text_answer(text: str, requested: str, found: dict[str, object]) -> No
             found["name"] = name
 
 
-def _asks_for_person(ctx: TurnContext, requested: str | None) -> bool:
-    """"Just get me a person" in any wording; a message the classifier called a request for a
-    person but that answers the question ("call me on 07700 900118", "yes you can call") is an
-    answer, not a request to stop."""
-    if not (wants_person(ctx.text) or ctx.intent == "human_request"):
-        return False
-    if ctx.text.startswith("/"):
-        return ctx.intent == "human_request"
-    found = extract_contact(ctx.text).found()
-    if requested == "contact_safety" and consent_answer(ctx.text, found):
-        return False
-    return wants_person(ctx.text) or not any(found.get(k) for k in ("phone", "email", "postcode"))
-
-
-def _person_now(session: Session, ctx: TurnContext, case: Case) -> Outcome:
-    """'Just get me a person' in the middle of the form: keep what the message gives, then end
-    the form so the case is submitted now (bot.services.contact_turns takes details later)."""
-    outcome = Outcome()
-    outcome.slots.update(apply_contact(session, case, ctx.text, outcome))
-    _set_detail(case, asked_for_person=True)
-    session.flush()
-    outcome.slots.update({k: v for k, v in contact_markers(case).items() if v != ctx.slot(k)})
-    outcome.slots["pending"] = "person_now"
-    return outcome
-
-
 def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Submit with whatever was collected, and say honestly what happens next."""
     case = open_case_for(session, ctx.conversation_id)
@@ -653,16 +634,16 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
     if case.priority == "urgent":
         text += " If anyone is in immediate danger, call 999."
-    if ctx.channel == SMS_CHANNEL and not is_other_language(ctx):
-        text = sms_confirmation(case)
-        if missing and ctx.slot("pending") == "person_now":
-            text += f" Text {join_or(missing)} any time to add it."
     if ctx.slot("pending") == "person_now":
         text = (f"I've passed your case to a member of staff now. Your case reference is "
                 f"{case.reference}. {EXPECTATION[case.priority]} {how}")
         if missing:
             text += (f" We don't have {join_or(missing)} yet: send it here at any time and "
                      "I'll add it to your case.")
+    if ctx.channel == SMS_CHANNEL and not is_other_language(ctx):
+        text = sms_confirmation(case)
+        if missing and ctx.slot("pending") == "person_now":
+            text += f" Text {join_or(missing)} any time to add it."
     outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
     if is_other_language(ctx):
         record_language(session, ctx)
