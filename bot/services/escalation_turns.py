@@ -451,7 +451,11 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
         record_language(session, ctx)
         outcome.localised = True
         return outcome.say(message("interpreter", ctx.language))
-    if person:
+    if person and ctx.channel == SMS_CHANNEL:
+        outcome.messages.insert(0, Message(
+            f"I've passed this to council staff (case {case.reference}). A few questions "
+            "follow: reply SKIP to any."))
+    elif person:
         outcome.messages.insert(0, Message(
             f"I've passed this to a member of staff (case {case.reference}). "
             f"{_phone_line_note(session, case.council_id)}They will get back to you by phone, "

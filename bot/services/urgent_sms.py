@@ -70,7 +70,7 @@ def sms_confirmation(case: Case) -> str:
         how = "Staff will reply by email"
     else:
         how = "We have no number or email for you: text me for updates"
-    text = f"Thank you. Your case is {case.reference}. {how}, {when}."
+    text = f"Thank you. Your case reference is {case.reference}. {how}, {when}."
     if case.priority == "urgent":
         text += " Danger: 999."
     return text

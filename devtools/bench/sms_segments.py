@@ -27,7 +27,8 @@ from devtools.scaled.residents import Target, outbox, target_from_stack, text
 
 TURN_TIMEOUT = 90.0
 POLL = 0.15
-# (reply type, the texts of one conversation; the last turn's reply is the one measured)
+# (reply type, the texts of one conversation; the last turn's reply is the one measured).
+# "person asked for" is the turn that opens the case and asks the first contact question.
 SCRIPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("status", ("is the tip open in westminster",)),
     ("status", ("are my bins being collected? W10 6EL",)),
@@ -40,7 +41,8 @@ SCRIPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("urgent", ("I've run out of money for food and the kids are hungry",)),
     ("case confirmation", ("can I talk to someone about my rent", "skip", "skip", "skip")),
     ("case confirmation", ("I want to make a complaint", "yes", "skip", "skip", "skip")),
-    ("case confirmation", ("is the library open in westminster", "just get me a person")),
+    ("case confirmation", ("can I talk to someone about my rent", "just get me a person")),
+    ("person asked for", ("is the library open in westminster", "can I speak to a person")),
     ("fallback", ("qwerty zxcv",)),
     ("fallback", ("the thing with the stuff again",)),
 )
