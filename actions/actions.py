@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -23,6 +23,7 @@ from bot.services.advice_turns import (
 from bot.services.case_kinds import case_kind_for
 from bot.services.case_spool import spool_request, start_retry_loop
 from bot.services.case_status_turns import case_status_turn
+from bot.services.contact_turns import person_first
 from bot.services.escalation_turns import (
     ask_contact_reach_turn,
     contact_form_turn,
@@ -31,6 +32,7 @@ from bot.services.escalation_turns import (
     submit_case_turn,
     urgent_turn,
 )
+from bot.services.greeting_turns import greet_turn
 from bot.services.status_turns import (
     fallback_turn,
     inform_turn,
@@ -41,6 +43,9 @@ from bot.services.turn import TurnContext
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
 
 logger = logging.getLogger(__name__)
+# Slots the contact form's extraction may set besides those it still asks for.
+PASS_THROUGH_SLOTS = {"pending", "contact_reach", "contact_postcode", "contact_time",
+                      "contact_name", "contact_safety"}
 start_retry_loop()
 
 
@@ -56,7 +61,8 @@ def _spool_and_explain(action_name: str):  # noqa: ANN202
             risk = detect_risk(ctx.text)
             category_value = risk.category if risk else UrgentCategory.GENERAL
             first = (
-                emergency_advice(category_value, "your council's out-of-hours line", "your council")
+                emergency_advice(category_value, "your council's out-of-hours line",
+                                 "your council", text=ctx.text)
                 + " "
             )
         return (
@@ -90,22 +96,22 @@ class SimpleTurnAction(Action, ABC):
 
 class ActionServiceStatus(SimpleTurnAction):
     action_name = "action_service_status"
-    turn = staticmethod(service_status_turn)
+    turn = staticmethod(person_first(service_status_turn, late=False))
 
 
 class ActionHandleInform(SimpleTurnAction):
     action_name = "action_handle_inform"
-    turn = staticmethod(inform_turn)
+    turn = staticmethod(person_first(inform_turn))
 
 
 class ActionFallback(SimpleTurnAction):
     action_name = "action_fallback"
-    turn = staticmethod(fallback_turn)
+    turn = staticmethod(person_first(fallback_turn))
 
 
 class ActionOutOfScope(SimpleTurnAction):
     action_name = "action_out_of_scope"
-    turn = staticmethod(out_of_scope_turn)
+    turn = staticmethod(person_first(out_of_scope_turn))
 
 
 class ActionUrgentHelp(SimpleTurnAction):
@@ -150,7 +156,7 @@ class ActionCaseStatus(SimpleTurnAction):
 
 class ActionHandleAffirm(SimpleTurnAction):
     action_name = "action_handle_affirm"
-    turn = staticmethod(affirm_turn)
+    turn = staticmethod(person_first(affirm_turn))
 
 
 class ActionAskContactReach(SimpleTurnAction):
@@ -160,12 +166,12 @@ class ActionAskContactReach(SimpleTurnAction):
 
 class ActionThanks(SimpleTurnAction):
     action_name = "action_thanks"
-    turn = staticmethod(thanks_turn)
+    turn = staticmethod(person_first(thanks_turn))
 
 
 class ActionHandleDeny(SimpleTurnAction):
     action_name = "action_handle_deny"
-    turn = staticmethod(deny_turn)
+    turn = staticmethod(person_first(deny_turn))
 
 
 class ValidateContactForm(FormValidationAction):
@@ -184,10 +190,22 @@ class ValidateContactForm(FormValidationAction):
         ctx = context_from_tracker(tracker)
         return await run_turn(_required_slots_turn, ctx)
 
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """rasa-sdk keeps only slots still required; `pending` ("person_now", the helper
+        question) and the markers of a form that ends now must reach the tracker too."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        kept = {event["name"] for event in events}
+        extra = {name: value for name, value in tracker.slots_to_validate().items()
+                 if name in PASS_THROUGH_SLOTS and name not in kept}
+        return events + [SlotSet(name, value) for name, value in extra.items()]
+
     async def extract_contact_reach(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         ctx = context_from_tracker(tracker)
+        ctx.latest_action = _action_before_form(tracker)
         requested = tracker.get_slot("requested_slot")
         try:
             outcome = await run_turn(contact_form_turn, ctx, requested)
@@ -201,5 +219,24 @@ class ValidateContactForm(FormValidationAction):
         return outcome.slots
 
 
+def _action_before_form(tracker: Tracker) -> str | None:
+    """What ran between the resident's last message and this form run: "action_listen" when
+    the form is validating an answer just typed, another action's name when the form is being
+    activated by it. (Rasa hands the validation action a tracker whose latest action is the
+    form itself, so `latest_action_name` cannot tell the two apart.)"""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return "action_listen"
+        if event.get("event") == "action" and event.get("name") not in (
+                "contact_form", "action_listen", "validate_contact_form"):
+            return event.get("name")
+    return None
+
+
 def _required_slots_turn(session, ctx: TurnContext) -> list[str]:  # noqa: ANN001
     return required_contact_slots(session, ctx)
+
+
+class ActionGreet(SimpleTurnAction):
+    action_name = "action_greet"
+    turn = staticmethod(greet_turn)

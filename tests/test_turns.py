@@ -139,11 +139,23 @@ def test_contact_form_reasks_a_bad_phone_and_skips_optional(session) -> None:
     assert skipped.slots["contact_name"] == "skipped"
 
 
+def test_a_person_in_the_form_ends_it_whatever_the_intent(session) -> None:
+    start_case_turn(session, ctx("person please", "human_request"))
+    for intent in ("human_request", "service_status"):
+        outcome = contact_form_turn(
+            session,
+            ctx("just get me a person", intent, latest_action="action_listen"),
+            "contact_postcode",
+        )
+        assert outcome.slots["pending"] == "person_now" and outcome.messages == []
+    assert required_contact_slots(session, ctx("", None, slots={"pending": "person_now"})) == []
+
+
 def test_interrupting_intent_gives_the_form_nothing(session) -> None:
     start_case_turn(session, ctx("person please", "human_request"))
     outcome = contact_form_turn(
         session,
-        ctx("just get me a person", "human_request", latest_action="action_listen"),
+        ctx("is the library open?", "service_status", latest_action="action_listen"),
         "contact_postcode",
     )
     assert outcome.slots == {} and outcome.messages == []

@@ -292,3 +292,15 @@ def help_text(
         f"working'. To reach a person, {routes}. Emergencies: 999. Reply STOP to stop texts. "
         + STOP_ONE_HELP
     )
+
+
+def sms_texts(text: str, buttons: Iterable[Mapping[str, Any]] = ()) -> list[str]:
+    """The texts one bot message becomes, exactly as the SMS channel sends them."""
+    body, _choices = render_choices(text, buttons)
+    return render_parts(body)
+
+
+def turn_segments(messages: Iterable[tuple[str, Iterable[Mapping[str, Any]]]]) -> int:
+    """Segments a whole turn costs: every text of every (text, buttons) message."""
+    return sum(gsm7_segments(part) for text, buttons in messages
+               for part in sms_texts(text, buttons))

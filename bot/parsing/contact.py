@@ -35,6 +35,13 @@ INTERPRETER_PHRASE = re.compile(
     r"\b(?:i speak|i only speak|my language is|speak only)\s+([A-Za-z]+)",
     re.IGNORECASE,
 )
+# A time phrase is a contact time only when the message is about contact, or a time was asked
+# for: "can't get down till the weekend" is not "call me at weekends".
+CONTACT_CUE = re.compile(
+    r"\b(?:call|ring|phone|text|txt|contact|reach|get hold|free|available|best|try|email|"
+    r"message|answer)\b|\b(?:i'?m|i am|we'?re|someone'?s) (?:in|home|around|about)\b",
+    re.IGNORECASE,
+)
 NOT_A_NAME = {"ok", "fine", "urgent", "about", "not", "me", "the", "my", "a", "an", "just"}
 
 
@@ -150,24 +157,32 @@ def contact_spans(text: str) -> list[ContactSpan]:
     return sorted(spans, key=lambda span: span.start)
 
 
-def extract_contact(text: str) -> ContactDetails:
-    """Every contact detail in `text`; malformed ones are listed in `invalid` for a re-ask."""
+def extract_contact(text: str, asking_time: bool = False) -> ContactDetails:
+    """Every contact detail in `text`; malformed ones are listed in `invalid` for a re-ask.
+
+    The first valid phone number is `phone`; `bot.parsing.phones` reads them all, with whose
+    each one is. A time phrase counts only when a time was asked for (`asking_time`) or the
+    message is about contact ("call me after 6pm", "07700 900118 mornings")."""
     details = ContactDetails()
     for span in contact_spans(text):
         if span.value is None:
             details.invalid.append(span.kind)
-        else:
+        elif getattr(details, span.kind) is None:
             setattr(details, span.kind, span.value)
     if "@" in text and details.email is None:
         details.invalid.append("email")
-    _extract_preferences(text, details)
+    _extract_preferences(text, details, asking_time)
     return details
 
 
-def _extract_preferences(text: str, details: ContactDetails) -> None:
+def _extract_preferences(text: str, details: ContactDetails, asking_time: bool = False) -> None:
     lowered = text.lower()
     time_match = TIME_PHRASE.search(text)
-    if time_match:
+    rest = re.sub(r"[\d+()]+|\S+@\S+", " ", text)  # the words besides the numbers
+    clock = bool(time_match and re.search(r"\d", time_match.group(0)))  # "after 6pm"
+    bare_details = bool(details.phone or details.email) and (len(rest.split()) <= 4 or clock)
+    about_contact = bool(bare_details or CONTACT_CUE.search(text))
+    if time_match and (asking_time or about_contact):
         details.contact_time = time_match.group(0).strip()
     if re.search(
         r"\b(?:text|txt|sms|message) (?:me|only)\b|\btext(?:ing)? is (?:best|better)", lowered

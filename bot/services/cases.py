@@ -132,8 +132,31 @@ def ensure_case(
         case.sla_due_at = case.created_at + SLA[case.priority]
         session.flush()
         record_event(session, case, "assistant", "submitted", f"{case.priority} {case.category}")
+    follow_council(session, case)
     session.flush()
     return case
+
+
+def follow_council(session: Session, case: Case) -> bool:
+    """Once the council is known, the reference carries its prefix (RC-7KQ2-M9XD becomes
+    KC-7KQ2-M9XD). The random part is kept, so the reference already given still finds the
+    case (`get_case_by_reference` matches on it). Returns True when the reference changed."""
+    prefix = _prefix_for(session, case.council_id)
+    if not case.council_id or case.reference.startswith(f"{prefix}-"):
+        return False
+    old = case.reference
+    new = f"{prefix}-{old.split('-', 1)[1]}"
+    taken = session.execute(select(Case.id).where(Case.reference == new)).first()
+    if taken is not None:
+        return False
+    case.reference = new
+    details = dict(case.details or {})
+    details["previous_reference"] = old
+    case.details = details
+    session.flush()
+    if case.submitted:
+        record_event(session, case, "assistant", "reference", f"{old} -> {new}")
+    return True
 
 
 def _insert_case(
@@ -224,7 +247,15 @@ def get_case_by_reference(session: Session, reference: str) -> Case | None:
     normalised = normalise_reference(reference)
     if normalised is None:
         return None
-    return session.execute(select(Case).where(Case.reference == normalised)).scalar_one_or_none()
+    case = session.execute(select(Case).where(Case.reference == normalised)).scalar_one_or_none()
+    if case is None:  # given before the council was known: same random part, other prefix
+        body = normalised.split("-", 1)[1]
+        matches = session.execute(
+            select(Case).where(Case.reference.like(f"%-{body}"))
+        ).scalars().all()
+        case = next((c for c in matches if (c.details or {}).get("previous_reference")
+                     == normalised), None)
+    return case
 
 
 def lookups_remaining(session: Session, conversation_id: str) -> int:

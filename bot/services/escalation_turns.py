@@ -13,13 +13,41 @@ from sqlalchemy.orm import Session
 from bot.db.models import Case
 from bot.language import message
 from bot.language.consent import consent_in_language
-from bot.parsing.contact import extract_contact, is_skip, mask_phone
-from bot.services.cases import EXPECTATION, ensure_case, open_case_for, update_contact
-from bot.services.councils import council_for_postcode, list_councils
+from bot.parsing.contact import extract_contact, is_skip
+from bot.services.cases import (
+    EXPECTATION,
+    ensure_case,
+    follow_council,
+    open_case_for,
+    update_contact,
+)
+from bot.services.contact_turns import (
+    CONSENT_NO,
+    CONSENT_YES,
+    apply_contact,
+    asks_for_person,
+    consent_answer,
+    contact_markers,
+    helper_consent_turn,
+    how_we_will_contact,
+    is_helper_answer,
+    is_sensitive,
+    is_time_like,
+    join_or,
+    mark_missing,
+    name_from_answer,
+    person_now,
+    reask_text,
+    record_consent,
+    wants_person,
+)
+from bot.services.councils import list_councils
 from bot.services.language_turns import is_other_language, record_language
 from bot.services.status import contact_routes, get_status
 from bot.services.topics import label, pointer, secondary_topics
 from bot.services.turn import (
+    SMS_CHANNEL,
+    Message,
     Outcome,
     TurnContext,
     button,
@@ -29,6 +57,13 @@ from bot.services.turn import (
     resolve_turn_service,
     sms_phone,
 )
+from bot.services.urgent_sms import (
+    NOT_SAFE_NOW_SMS,
+    sms_confirmation,
+    sms_urgent_case_line,
+    sms_urgent_first,
+    uses_council_phone,
+)
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
 from bot.triage.tier import POSSIBLE, urgency_tier
 
@@ -36,8 +71,7 @@ CONTACT_SLOTS = ("contact_reach", "contact_postcode", "contact_time", "contact_n
 # Asked after a safe contact on a sensitive (domestic abuse) case, stored on the case.
 CONSENT_QUESTION = "Is it safe for us to call you, or text only, and when?"
 SMS_NUMBER_QUESTION = (
-    "Is it safe for us to text this number? Reply YES, or send a different safe number or an "
-    "email. Reply NO if we should not text this number."
+    "Is it safe for us to text this number? If not, send a safer number or an email."
 )
 NOT_SAFE_NOW = "Call 999 now. If you cannot speak, call 999, then press 55 when asked."
 VULNERABILITY_QUESTION = "Is anyone in the home over 75, disabled, seriously ill, or a baby?"
@@ -71,9 +105,7 @@ _VULNERABLE = re.compile(
     r"(?: ?years? old| ?yo)?)\b",
     re.IGNORECASE,
 )
-_YES = re.compile(r"^\s*(?:yes|yeah|yep|yh|y|ok|okay|sure|it is|it's fine|fine|safe)\b",
-                  re.IGNORECASE)
-_NO = re.compile(r"^\s*(?:no|nope|nah|n|not really|nobody|no one|none)\b", re.IGNORECASE)
+_YES, _NO = CONSENT_YES, CONSENT_NO
 
 
 def not_safe_now(text: str) -> bool:
@@ -83,10 +115,6 @@ def not_safe_now(text: str) -> bool:
 
 def cant_go_home(text: str) -> bool:
     return bool(_CANT_GO_HOME.search(text or ""))
-
-
-def is_sensitive(case: Case | None) -> bool:
-    return bool(case is not None and (case.details or {}).get("sensitive"))
 
 
 def _set_detail(case: Case, **values: object) -> None:
@@ -135,18 +163,6 @@ def note_other_topics(case: Case | None, ctx: TurnContext, main: str, outcome: O
             outcome.say(pointer(topic, service))
 
 
-def contact_markers(case: Case) -> dict[str, str | None]:
-    """Slot markers derived from the case row: the row is the truth, slots only mirror it."""
-    details = case.details or {}
-    return {
-        "contact_reach": "given" if (case.phone or case.email) else details.get("reach"),
-        "contact_postcode": "given" if case.postcode else details.get("postcode"),
-        "contact_time": "given" if case.contact_time else details.get("time"),
-        "contact_name": "given" if case.name else details.get("name"),
-        "contact_safety": "given" if details.get("contact_consent") else None,
-    }
-
-
 def _case_slots(case: Case) -> dict[str, object]:
     return {
         "case_ref": case.reference,
@@ -156,13 +172,12 @@ def _case_slots(case: Case) -> dict[str, object]:
     }
 
 
-def _prefill(session: Session, ctx: TurnContext, case: Case) -> None:
+def _prefill(session: Session, ctx: TurnContext, case: Case, outcome: Outcome | None = None
+             ) -> dict[str, object]:
     phone = sms_phone(session, ctx)
     if phone and not case.phone and not is_sensitive(case):  # a shared phone: ask first
         update_contact(session, case, phone=phone, preferred_contact="text")
-    found = extract_contact(ctx.text).found()
-    if found:
-        update_contact(session, case, **found)
+    return apply_contact(session, case, ctx.text, outcome if outcome is not None else Outcome())
 
 
 SAFETY_QUESTION = (
@@ -174,6 +189,8 @@ def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     """A clear disclosure: the right emergency route first, then an urgent case at once. A
     possible one (only the classifier, and not sure): one safety question first. No heating
     or hot water: one question about who is in the home sets the priority."""
+    if ctx.slot("pending") == "vulnerability":  # "I have a 3 month old baby" answers it
+        return vulnerability_answer_turn(session, ctx)
     asked = ctx.slot("pending") == "safety_check"
     net_fired = ctx.entity("urgent_category") is not None
     existing = open_case_for(session, ctx.conversation_id)
@@ -216,7 +233,10 @@ def vulnerability_question(session: Session, ctx: TurnContext) -> Outcome:
     outcome = Outcome(slots={"pending": "vulnerability", "offer": "case", "council": council_id,
                              "case_category": "urgent_help", "case_priority": "urgent"})
     outcome.followup = "action_listen"  # no contact form until we know the priority
-    outcome.say(message("advice.no_heating_or_water", "en", phone=phone))
+    if ctx.channel == SMS_CHANNEL:
+        outcome.say(sms_urgent_first(UrgentCategory.NO_HEATING_OR_WATER, phone))
+    else:
+        outcome.say(message("advice.no_heating_or_water", "en", phone=phone))
     return outcome.say(VULNERABILITY_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
 
 
@@ -337,6 +357,8 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     outcome = Outcome(
         slots={**_case_slots(case), "offer": None, "pending": None, "council": council_id}
     )
+    if ctx.channel == SMS_CHANNEL and language == "en":
+        return _sms_urgent(session, ctx, outcome, case, category, council, danger)
     if language == "en" and repeat:
         # the second time: short and calm, the numbers first, nothing asked again
         outcome.say(NOT_SAFE_NOW if danger or category == UrgentCategory.DOMESTIC_ABUSE
@@ -369,6 +391,23 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     return outcome
 
 
+def _sms_urgent(session: Session, ctx: TurnContext, outcome: Outcome, case: Case,
+                category: UrgentCategory, council, danger: bool) -> Outcome:  # noqa: ANN001
+    """By SMS: the numbers in the first text, the reference in the second (bot.services.
+    urgent_sms); other worries are recorded on the case, not spelt out."""
+    phone = council.out_of_hours_phone if council else "the out-of-hours line below"
+    note_other_topics(case, ctx, "urgent_help", Outcome())
+    housing = phone if cant_go_home(ctx.text) and category != UrgentCategory.HOMELESS_TONIGHT \
+        else None
+    outcome.say(sms_urgent_first(category, phone, danger))
+    if council is None and (uses_council_phone(category, danger) or housing):
+        outcome.say("Out-of-hours lines: " + "; ".join(
+            f"{c.short_name} {c.out_of_hours_phone}" for c in list_councils(session)) + ".")
+    if case.phone and not housing:
+        return outcome  # the case confirmation follows at once, with the reference
+    return outcome.say(sms_urgent_case_line(case, housing))
+
+
 def _urgent_category(ctx: TurnContext) -> UrgentCategory:
     value = ctx.entity("urgent_category")
     if value in {c.value for c in UrgentCategory}:
@@ -390,7 +429,8 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     priority = ctx.slot("case_priority") if ctx.slot("offer") == "case" else None
     priority = priority if priority in ("urgent", "high", "standard") else "standard"
     label = CATEGORY_LABELS.get(category, category)
-    issue = _issue_text(label, ctx.text) if ctx.intent == "human_request" else label
+    person = ctx.intent == "human_request" or wants_person(ctx.text)
+    issue = _issue_text(label, ctx.text) if person else label
     case = ensure_case(
         session,
         ctx.conversation_id,
@@ -400,20 +440,28 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
         council_id=resolve_turn_council(session, ctx),
         service_id=resolve_turn_service(ctx),
         issue=issue,
+        submit=person,  # "a person" puts the case in the staff queue at once
     )
-    _prefill(session, ctx, case)
-    outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
+    outcome = Outcome()
+    helper_slots = _prefill(session, ctx, case, outcome)
+    if person:
+        mark_missing(case)
+    outcome.slots.update({**_case_slots(case), "offer": None, "pending": None, **helper_slots})
     note_other_topics(case, ctx, category, Outcome())  # recorded on the case, no pointers
     if is_other_language(ctx):
         record_language(session, ctx)
         outcome.localised = True
         return outcome.say(message("interpreter", ctx.language))
-    if ctx.intent == "human_request":
-        outcome.say(
-            f"I'll pass this to a member of staff. {_phone_line_note(session, case.council_id)}"
-            "They will get back to you by phone, text or email. I just need a few details: you "
-            "can skip the optional ones."
-        )
+    if person and ctx.channel == SMS_CHANNEL:
+        outcome.messages.insert(0, Message(
+            f"I've passed this to council staff (case {case.reference}). A few questions "
+            "follow: reply SKIP to any."))
+    elif person:
+        outcome.messages.insert(0, Message(
+            f"I've passed this to a member of staff (case {case.reference}). "
+            f"{_phone_line_note(session, case.council_id)}They will get back to you by phone, "
+            "text or email. I just need a few details: you can skip the optional ones."
+        ))
     return outcome
 
 
@@ -430,6 +478,8 @@ def _phone_line_note(session: Session, council_id: str | None) -> str:
 def required_contact_slots(session: Session, ctx: TurnContext) -> list[str]:
     """Urgent cases, and residents who will be called back with an interpreter, are asked only
     for a safe way to reach them."""
+    if ctx.slot("pending") == "person_now":
+        return []  # "just get me a person": submit now with what we have
     case = open_case_for(session, ctx.conversation_id)
     if is_sensitive(case):  # the consent question is asked in the resident's language too
         declined = (case.details or {}).get("reach") == "declined"
@@ -452,11 +502,35 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         "human_request",
         council_id=resolve_turn_council(session, ctx),
     )
-    details = extract_contact(ctx.text)
+    if ctx.latest_action not in (None, "action_listen"):
+        # the form starting, or coming back after another action answered this message:
+        # the message is not an answer to the question the form is about to ask
+        return Outcome(slots={k: v for k, v in contact_markers(case).items()
+                              if v is not None and v != ctx.slot(k)})
+    listening = ctx.latest_action == "action_listen"
+    answered = listening and not ctx.text.startswith("/")
+    if listening and asks_for_person(ctx, requested):
+        return person_now(session, ctx, case)
+    if answered and not_safe_now(ctx.text) and ctx.intent != "urgent_help":
+        # "no I'm not safe, he's outside", whatever the classifier made of it: 999 first,
+        # never taken as an answer to the question on screen
+        _set_detail(case, in_danger_now=True, safety_asked=True)
+        outcome = Outcome(slots={"pending": None})
+        return outcome.say(NOT_SAFE_NOW_SMS if ctx.channel == SMS_CHANNEL else NOT_SAFE_NOW)
+    if answered and is_helper_answer(ctx):
+        outcome = helper_consent_turn(session, ctx)
+        session.flush()
+        outcome.slots.update({k: v for k, v in contact_markers(case).items() if v != ctx.slot(k)})
+        return outcome
+    details = extract_contact(ctx.text, asking_time=requested in ("contact_time",
+                                                                  "contact_safety"))
     found = details.found()
+    if requested == "contact_time" and found.get("contact_time") and len(ctx.text.split()) <= 6 \
+            and not (found.get("phone") or found.get("email")):
+        found["contact_time"] = ctx.text.strip()[:120]  # "weekday evenings", all of it
     if requested == "contact_safety":
         found.update(consent_in_language(ctx.text, ctx.language))  # {} for English
-    consent = requested == "contact_safety" and _consent_answer(ctx.text, found)
+    consent = requested == "contact_safety" and consent_answer(ctx.text, found)
     if requested == "contact_reach" and is_sensitive(case) and (
         found.get("safe_to_call") is not None or found.get("preferred_contact")
     ):
@@ -464,61 +538,38 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     interrupting = (
         ctx.latest_action == "action_listen" and ctx.intent in INTERRUPTING_INTENTS
         and not (consent and not not_safe_now(ctx.text))  # "text only, he checks my phone"
+        # an answer that fits the question is an answer, whatever the classifier says
+        # ("skip" read as goodbye, "W10 6EL" read as a status question); an emergency never is
+        and (ctx.intent == "urgent_help" or not (is_skip(ctx.text) or any(
+            found.get(key) for key in ("phone", "email", "postcode"))))
     )
     if not interrupting and is_sensitive(case) and requested == "contact_reach" and not found:
         sms_answer = _sms_number_answer(session, ctx, case)
         if sms_answer is not None:
             return sms_answer
     if not interrupting and consent:
-        _record_consent(case, ctx.text, found)
+        record_consent(case, ctx.text, found)
     if not interrupting and requested and not found and not ctx.text.startswith("/"):
         _free_text_answer(ctx.text, requested, found)
-    if found:
-        update_contact(session, case, **found)
-        if found.get("postcode") and not case.council_id:
-            case.council_id = council_for_postcode(session, str(found["postcode"]))
     outcome = Outcome()
+    reference = case.reference
+    if found:
+        outcome.slots.update(apply_contact(session, case, ctx.text, outcome, found))
+        follow_council(session, case)
     if interrupting:
         return outcome
+    if case.submitted and case.reference != reference:
+        outcome.say(f"Your case reference is now {case.reference} (for your council).")
     if requested and not found and is_skip(ctx.text) and not consent:
         _mark_skipped(case, requested, outcome)
     if requested == "contact_reach" and details.invalid and not (case.phone or case.email):
-        outcome.say(_reask_text(details.invalid))
+        outcome.say(reask_text(details.invalid))
         outcome.slots["contact_reach"] = None
     session.flush()
     for key, value in contact_markers(case).items():
         if value is not None and value != ctx.slot(key):
             outcome.slots[key] = value
     return outcome
-
-
-def _consent_answer(text: str, found: dict[str, object]) -> bool:
-    """An answer to "Is it safe for us to call you, or text only, and when?"."""
-    if text.startswith("/"):
-        return False
-    return bool(found.get("safe_to_call") is not None or found.get("contact_time")
-                or found.get("preferred_contact") or _YES.search(text) or _NO.search(text)
-                or is_skip(text) or re.search(r"\b(?:call|ring|phone|text|txt)\b", text, re.I))
-
-
-def _record_consent(case: Case, text: str, found: dict[str, object]) -> None:
-    """Store what the resident said is safe; no clear yes to calls means text only."""
-    lowered = text.lower()
-    safe_to_call = found.get("safe_to_call")
-    if safe_to_call is None:
-        if re.search(r"\btext\b|\btxt\b|\bsms\b", lowered) and not re.search(
-                r"\b(?:call|ring|phone)\b", lowered):
-            safe_to_call = False
-        elif _YES.search(text) or re.search(r"\b(?:can|could|may) (?:call|ring|phone)\b",
-                                            lowered):
-            safe_to_call = True
-        else:
-            safe_to_call = False  # no consent to call was given
-    found["safe_to_call"] = safe_to_call
-    if safe_to_call is False and not found.get("preferred_contact"):
-        found["preferred_contact"] = "text"
-    _set_detail(case, contact_consent=redact_for_case(text)[:160] or "given",
-                consent_to_call=bool(safe_to_call))
 
 
 def _sms_number_answer(session: Session, ctx: TurnContext, case: Case) -> Outcome | None:
@@ -550,27 +601,17 @@ def _mark_skipped(case: Case, requested: str, outcome: Outcome) -> None:
 
 
 def _free_text_answer(text: str, requested: str, found: dict[str, object]) -> None:
-    """A short reply to 'best time?' or 'what name?' is the answer itself."""
+    """A short reply to 'best time?' or 'what name?' is the answer itself, if it fits: a time
+    only from a time-like answer, a name only from a name-like one."""
     words = text.strip().split()
-    if is_skip(text) or not words or len(words) > 6:
+    if is_skip(text) or not words or len(words) > 8:
         return
-    if requested == "contact_time":
+    if requested == "contact_time" and is_time_like(text):
         found["contact_time"] = text.strip()[:120]
-    elif (
-        requested == "contact_name"
-        and len(words) <= 4
-        and all(w.replace("-", "").replace("'", "").isalpha() for w in words)
-    ):
-        found["name"] = " ".join(w.capitalize() for w in words)
-
-
-def _reask_text(invalid: list[str]) -> str:
-    if "phone" in invalid:
-        return (
-            "That number doesn't look like a UK phone number. A mobile has 11 digits and starts "
-            "07 (like 07700 900123); a landline starts 01 or 02."
-        )
-    return "That email address doesn't look complete. It should look like name@example.com."
+    elif requested == "contact_name":
+        name = name_from_answer(text)
+        if name:
+            found["name"] = name
 
 
 def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
@@ -586,8 +627,10 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
         council_id=resolve_turn_council(session, ctx),
         submit=True,
     )
+    follow_council(session, case)
+    missing = mark_missing(case)
     council = council_info(session, case.council_id)
-    how = _how_we_will_contact(case)
+    how = how_we_will_contact(case)
     routes = f" If you need help sooner: {contact_routes(council)}" if council else ""
     text = (
         f"Thank you. Your case reference is {case.reference}. {EXPECTATION[case.priority]} "
@@ -595,6 +638,16 @@ def submit_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
     if case.priority == "urgent":
         text += " If anyone is in immediate danger, call 999."
+    if ctx.slot("pending") == "person_now":
+        text = (f"I've passed your case to a member of staff now. Your case reference is "
+                f"{case.reference}. {EXPECTATION[case.priority]} {how}")
+        if missing:
+            text += (f" We don't have {join_or(missing)} yet: send it here at any time and "
+                     "I'll add it to your case.")
+    if ctx.channel == SMS_CHANNEL and not is_other_language(ctx):
+        text = sms_confirmation(case)
+        if missing and ctx.slot("pending") == "person_now":
+            text += f" Text {join_or(missing)} any time to add it."
     outcome = Outcome(slots={**_case_slots(case), "offer": None, "pending": None})
     if is_other_language(ctx):
         record_language(session, ctx)
@@ -622,19 +675,3 @@ def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
                            [button("Yes", "affirm"), button("No", "deny")])
     return outcome.say(message("ask_safe_contact", ctx.language if is_other_language(ctx)
                                else "en"))
-
-
-def _how_we_will_contact(case: Case) -> str:
-    if is_sensitive(case) and not (case.details or {}).get("contact_consent") and case.phone:
-        return "We will only contact you in a way you have told us is safe."
-    if case.phone and case.safe_to_call is False:
-        return f"We will text, not call, the {mask_phone(case.phone)}."
-    if case.phone:
-        timing = f" ({case.contact_time})" if case.contact_time else ""
-        return f"We will contact you on the {mask_phone(case.phone)}{timing}."
-    if case.email:
-        return "We will reply by email."
-    return (
-        "We have no phone number or email for you, so please keep the reference and ask me "
-        "for updates."
-    )

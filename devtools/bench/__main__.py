@@ -21,6 +21,8 @@ BENCHES = (
     ("Text me when it's back: 10,000 subscribers, sender killed mid-way",
      "devtools.bench.notify_bench"),
     ("SMS segments of the key replies in each language", "devtools.bench.sms_languages"),
+    ("SMS segments per reply type (status, urgent, case confirmation, fallback)",
+     "devtools.bench.sms_segments"),
     ("Faults: Twilio down, action server killed, database locked", "devtools.bench.fault_bench"),
     ("Incident-day load: single machine, scaled topology, stock rasa init",
      "devtools.bench.load_bench"),
