@@ -12,7 +12,10 @@ REQUEST_MAX_SIZE):
 - a body that is not a JSON object, a missing, empty or unsafe `sender` (see
   limits.sender_problem) or a `message` that is not a string is refused with 400;
 - invalid UTF-8 and lone surrogates are replaced with U+FFFD, so the resident is answered;
-- `input_channel` from the caller is ignored: the channel is the one the request came in on.
+- `input_channel` from the caller is ignored: the channel is the one the request came in on;
+- a client address or a sender over its rate limit (bot/channels/rate_limit.py) gets 429 with
+  `Retry-After` and a sentence asking it to slow down; the address is counted before the body
+  is even parsed, so a flood of bad requests is limited too.
 
 Every refusal is `{"error": <code>, "message": <explanation>}`; nothing refused reaches Rasa.
 """
@@ -39,6 +42,7 @@ from bot.channels.limits import (
     sender_problem,
     too_long_reply,
 )
+from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
 from bot.channels.turn_gate import gated
 from bot.config import get_settings
 
@@ -55,8 +59,16 @@ class RestRefusal(Exception):
         self.extra = extra
 
     def response(self) -> HTTPResponse:
+        headers = {}
+        if "retry_after" in self.extra:
+            headers["Retry-After"] = str(self.extra["retry_after"])
         return response.json({"error": self.error, "message": self.message, **self.extra},
-                             status=self.status)
+                             status=self.status, headers=headers)
+
+
+def rate_limited(retry_after: int) -> RestRefusal:
+    return RestRefusal(429, "rate_limited", slow_down_reply(retry_after),
+                       retry_after=retry_after)
 
 
 @dataclass(frozen=True)
@@ -142,13 +154,20 @@ class RestInput(RasaRestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(gated(on_new_message))
+        limits = ChannelRateLimits(get_settings())
 
         @blueprint.middleware("request")
         async def check(request: Request) -> HTTPResponse | None:
             if request.method != "POST":
                 return None
             try:
-                request.ctx.rest_turn = parse_rest_body(request.body or b"")
+                address = client_address(request.ip, request.headers.get("x-forwarded-for"),
+                                         limits.trust_proxy)
+                if wait := limits.client(address):
+                    raise rate_limited(wait)
+                turn = request.ctx.rest_turn = parse_rest_body(request.body or b"")
+                if wait := limits.sender(turn.sender):
+                    raise rate_limited(wait)
             except RestRefusal as refusal:
                 logger.info("REST request refused: %s (%d)", refusal.error, refusal.status)
                 return refusal.response()

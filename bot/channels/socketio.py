@@ -13,6 +13,8 @@
    metadata over MAX_METADATA_BYTES is dropped; a session id that could not be a safe
    conversation id (limits.sender_problem) is refused; lone surrogates and NUL are replaced.
    Whatever is refused, the sender is told so (never silence), and nothing reaches Rasa.
+4. Per-client rate limits (bot/channels/rate_limit.py): a message over its address's or its
+   session's limit gets a reply asking the resident to slow down and never reaches Rasa.
 The channel keeps the name "socketio", so `output_channel=latest` still finds it.
 """
 
@@ -38,6 +40,7 @@ from bot.channels.limits import (
     sender_problem,
     too_long_reply,
 )
+from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
 from bot.channels.turn_gate import gated
 from bot.config import Settings, get_settings
 
@@ -93,6 +96,8 @@ class SocketIOInput(RasaSocketIOInput):
         blueprint = super().blueprint(handle)
         sio = self.sio
         sio.eio.max_http_buffer_size = get_settings().chat_max_packet_bytes
+        limits = ChannelRateLimits(get_settings())
+        addresses: dict[str, str] = {}  # socket id -> client address, while connected
         rasa_connect = sio.handlers[self.namespace or "/"]["connect"]
 
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
@@ -100,7 +105,14 @@ class SocketIOInput(RasaSocketIOInput):
                 logger.warning("refused a web-chat connection from origin %s",
                                environ.get("HTTP_ORIGIN"))
                 return False
+            request = environ.get("sanic.request")
+            addresses[sid] = client_address(getattr(request, "ip", None),
+                                            environ.get("HTTP_X_FORWARDED_FOR"),
+                                            limits.trust_proxy)
             return await rasa_connect(sid, environ, auth)
+
+        async def disconnect(sid: str) -> None:
+            addresses.pop(sid, None)
 
         async def session_request(sid: str, data: Any = None) -> None:
             data = data if isinstance(data, dict) else {}
@@ -119,7 +131,7 @@ class SocketIOInput(RasaSocketIOInput):
                            namespace=self.namespace)
 
         async def handle_message(sid: str, data: Any = None) -> None:
-            settings = get_settings()
+            settings = get_settings()  # message limits follow the environment (tests)
             if not isinstance(data, dict):
                 await tell(sid, UNREADABLE_REPLY)
                 return
@@ -136,6 +148,11 @@ class SocketIOInput(RasaSocketIOInput):
             if not isinstance(text, str):
                 await tell(sid, UNREADABLE_REPLY)
                 return
+            wait = limits.client(addresses.get(sid, "unknown")) or limits.sender(sender_id)
+            if wait:
+                logger.info("web-chat message refused: rate limit (retry in %d s)", wait)
+                await tell(sid, slow_down_reply(wait))
+                return
             if len(text) > settings.max_message_chars:
                 logger.warning("web-chat message of %d characters refused (limit %d)",
                                len(text), settings.max_message_chars)
@@ -149,6 +166,7 @@ class SocketIOInput(RasaSocketIOInput):
             await handle(message)
 
         sio.on("connect", connect, namespace=self.namespace)
+        sio.on("disconnect", disconnect, namespace=self.namespace)
         sio.on("session_request", session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return blueprint
