@@ -133,6 +133,8 @@ class Settings:
     rate_limit_sender_per_minute: float = _var("RATE_LIMIT_SENDER_PER_MINUTE")  # 30 (0 = off)
     rate_limit_sender_burst: int = _var("RATE_LIMIT_SENDER_BURST")  # 20
     channel_trust_proxy: bool = _var("CHANNEL_TRUST_PROXY")  # False ("1": X-Forwarded-For)
+    rest_channel_enabled: bool = _var("REST_CHANNEL_ENABLED")  # True ("0" = off: 404)
+    rest_channel_token: str = _var("REST_CHANNEL_TOKEN")  # empty = open (make run)
     # -- staff console ----------------------------------------------------------------------
     console_url: str = _var("CONSOLE_URL")  # http://localhost:8000
     console_secret_key: str = _var("CONSOLE_SECRET_KEY")  # empty: console generates one
@@ -208,6 +210,8 @@ def get_settings() -> Settings:
         rate_limit_sender_per_minute=max(0.0, float(_env("RATE_LIMIT_SENDER_PER_MINUTE", "30"))),
         rate_limit_sender_burst=max(1, int(_env("RATE_LIMIT_SENDER_BURST", "20"))),
         channel_trust_proxy=_env("CHANNEL_TRUST_PROXY", "0") == "1",
+        rest_channel_enabled=_env("REST_CHANNEL_ENABLED", "1") != "0",
+        rest_channel_token=_env("REST_CHANNEL_TOKEN", ""),
         console_url=_env("CONSOLE_URL", "http://localhost:8000"),
         console_secret_key=_env("CONSOLE_SECRET_KEY", ""),
         console_host=_env("CONSOLE_HOST", "127.0.0.1"),

@@ -10,19 +10,20 @@
    (and so every resident on every channel) for half a minute. Here a message over
    MAX_MESSAGE_CHARS gets a reply asking for shorter parts and never reaches Rasa; packets
    over CHAT_MAX_PACKET_BYTES close the socket (engine.io's buffer, 1 MB by default);
-   metadata over MAX_METADATA_BYTES is dropped; a session id that could not be a safe
-   conversation id (limits.sender_problem) is refused; lone surrogates and NUL are replaced.
+   metadata over MAX_METADATA_BYTES is dropped; lone surrogates and NUL are replaced.
    Whatever is refused, the sender is told so (never silence), and nothing reaches Rasa.
 4. Per-client rate limits (bot/channels/rate_limit.py): a message over its address's or its
    session's limit gets a reply asking the resident to slow down and never reaches Rasa.
-The channel keeps the name "socketio", so `output_channel=latest` still finds it.
+5. Session ids are issued and signed by the server (bot/channels/chat_session.py): a socket
+   joins only a session it was given, a forged or foreign id gets a new one, and a message
+   is taken only for the session its socket joined.
+The channel keeps the name "socketio", which the console names as the output channel.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,18 +32,18 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.chat_session import is_issued_session_id, issue_session_id
 from bot.channels.limits import (
     INVALID_SESSION_REPLY,
     UNREADABLE_REPLY,
     clean_json,
     clean_text,
     metadata_problem,
-    sender_problem,
     too_long_reply,
 )
 from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
 from bot.channels.turn_gate import gated
-from bot.config import Settings, get_settings
+from bot.config import Settings, conversation_id_key, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,8 @@ class SocketIOInput(RasaSocketIOInput):
         sio.eio.max_http_buffer_size = get_settings().chat_max_packet_bytes
         limits = ChannelRateLimits(get_settings())
         addresses: dict[str, str] = {}  # socket id -> client address, while connected
+        sessions: dict[str, str] = {}  # socket id -> the signed session id it joined
+        key = conversation_id_key()  # read once: no file read on the event loop per message
         rasa_connect = sio.handlers[self.namespace or "/"]["connect"]
 
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
@@ -113,14 +116,24 @@ class SocketIOInput(RasaSocketIOInput):
 
         async def disconnect(sid: str) -> None:
             addresses.pop(sid, None)
+            sessions.pop(sid, None)
 
         async def session_request(sid: str, data: Any = None) -> None:
+            """Join the session the browser kept if we issued it, else a new one.
+
+            The id is confirmed to the browser, which keeps it for the tab; any other id
+            (forged, another channel's, from before a key change) is replaced, never joined.
+            """
             data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id")
-            if not isinstance(session_id, str) or sender_problem(session_id):
+            if not is_issued_session_id(session_id, key):
                 if session_id:
-                    logger.info("web-chat session id refused: a new one is issued")
-                session_id = data["session_id"] = uuid.uuid4().hex
+                    logger.info("web-chat session id not issued here: a new one is issued")
+                session_id = issue_session_id(key)
+            previous = sessions.get(sid)
+            if previous and previous != session_id:
+                await sio.leave_room(sid, previous, namespace=self.namespace)
+            sessions[sid] = session_id
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
@@ -137,12 +150,13 @@ class SocketIOInput(RasaSocketIOInput):
                 return
             sender_id = sid
             if self.session_persistence:
-                session_id = data.get("session_id")
-                if not isinstance(session_id, str) or sender_problem(session_id):
-                    logger.info("web-chat message refused: missing or invalid session id")
+                # Only the session this socket was given; a message naming another is refused.
+                sender_id = sessions.get(sid, "")
+                claimed = data.get("session_id")
+                if not sender_id or (claimed is not None and claimed != sender_id):
+                    logger.info("web-chat message refused: not this socket's session")
                     await tell(sid, INVALID_SESSION_REPLY)
                     return
-                sender_id = session_id
             text = data.get("message")
             text = "" if text is None else text
             if not isinstance(text, str):

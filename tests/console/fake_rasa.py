@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +87,8 @@ class FakeRasa:
     def _socket_handlers(self) -> None:
         @self.sio.on("session_request")
         async def session_request(sid: str, data: dict[str, Any] | None) -> None:
-            session_id = (data or {}).get("session_id") or "generated"
+            # Like bot/channels/socketio.py: the id the browser kept, or one the server issues.
+            session_id = (data or {}).get("session_id") or f"web-{uuid.uuid4().hex}"
             self.session_requests.append(session_id)
             await self.sio.enter_room(sid, session_id)
             await self.sio.emit("session_confirm", session_id, room=sid)
@@ -150,6 +152,9 @@ class FakeRasa:
                 conversation.paused = False
             elif event["event"] == "slot":
                 conversation.slots[event["name"]] = event["value"]
+            elif (event["event"] == "bot" and request.query.get("execute_side_effects") == "true"
+                  and request.query.get("output_channel") == "socketio"):
+                await self._say(cid, {"text": event.get("text", "")})  # as Rasa's socketio output
         return web.json_response(conversation.as_tracker(cid))
 
     async def _execute(self, request: web.Request) -> web.Response:

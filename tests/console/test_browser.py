@@ -121,7 +121,7 @@ def test_chat_widget_keyboard_quick_replies_and_reload(
 
     # the council travels in the message metadata under the key Rasa reads
     session_id = page.evaluate(f"localStorage.getItem('{SESSION_KEY}')")
-    assert len(session_id) == 32
+    assert session_id.startswith("web-")  # issued by the server
     for item in fake_rasa.received:
         assert item["metadata"] == {"council": "westminster"}
         assert item["session_id"] == session_id

@@ -1,7 +1,8 @@
 /* Resident web chat on Rasa's socket.io channel (credentials.yml: socketio with
    session_persistence). Why it looks like this:
-   - one session id per council, kept in localStorage, so a reload rejoins the same Rasa
-     conversation; the visible history is kept beside it and re-rendered on load;
+   - one session id per council, issued and signed by the server (session_confirm), kept in
+     localStorage, so a reload rejoins the same Rasa conversation; the visible history is
+     kept beside it and re-rendered on load;
    - every message carries {metadata: {council: "<id>"}}: Rasa 3.6's socketio channel reads
      data["metadata"] (its metadata_key) into UserMessage.metadata, which actions read as
      tracker.latest_message["metadata"]["council"];
@@ -104,14 +105,6 @@
     }
   }());
 
-  function newSessionId() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
-  }
-
   function readHistory() {
     try {
       var parsed = JSON.parse(storage.getItem(KEY + "history") || "[]");
@@ -125,11 +118,8 @@
     storage.setItem(KEY + "history", JSON.stringify(history.slice(-MAX_HISTORY)));
   }
 
-  var sessionId = storage.getItem(KEY + "session");
-  if (!sessionId) {
-    sessionId = newSessionId();
-    storage.setItem(KEY + "session", sessionId);
-  }
+  // Issued and signed by the server (session_confirm); empty until the first one arrives.
+  var sessionId = storage.getItem(KEY + "session") || "";
   var history = readHistory();
   var staffPresent = storage.getItem(KEY + "staff") === "1";
   var pending = [];
@@ -395,8 +385,8 @@
     hideTyping();
     setStaffPresent(false);
     storage.removeItem(KEY + "history");
-    sessionId = newSessionId();
-    storage.setItem(KEY + "session", sessionId);
+    sessionId = "";
+    storage.removeItem(KEY + "session");
     while (log.firstChild) { log.removeChild(log.firstChild); }
     log.appendChild(element("p", "chat__empty", "No messages yet.")).id = "chat-empty";
     if (suggestions) { suggestions.hidden = false; }
@@ -420,9 +410,14 @@
       timeout: 10000
     });
     socket.on("connect", function () {
-      socket.emit("session_request", { session_id: sessionId });
+      socket.emit("session_request", sessionId ? { session_id: sessionId } : {});
     });
-    socket.on("session_confirm", function () {
+    socket.on("session_confirm", function (issued) {
+      // The server keeps our id if it issued it, else gives a new one: use what it says.
+      if (typeof issued === "string" && issued) {
+        sessionId = issued;
+        storage.setItem(KEY + "session", sessionId);
+      }
       ready = true;
       setStatus("Connected. Type your question below.");
       flush();
