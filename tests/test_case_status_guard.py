@@ -79,3 +79,24 @@ def test_failures_below_the_limit_do_not_lock(session) -> None:
         check(session, reference, "W10 6EL 9999", f"n{guess}")
     assert locked_until(session, reference) is None
     assert "waiting for a member of staff" in check(session, reference, RIGHT, "resident")
+
+
+def test_a_web_chat_asks_the_identity_check_even_for_its_own_case(session) -> None:
+    """A web chat can be resumed by the next person on a shared computer."""
+    conversation = "web-0123456789abcdef01234567-0123456789abcdef01234567"
+    reference = _submitted_case(session, conversation=conversation)
+    asked = case_status_turn(session, ctx("any news on my case?", "case_status",
+                                          conversation=conversation))
+    assert asked.slots == {"pending": "identity", "lookup_ref": reference}
+    assert reference not in texts(asked) and "waiting for a member" not in texts(asked)
+    answered = case_status_turn(session, ctx(RIGHT, "inform", conversation=conversation,
+                                             slots=asked.slots))
+    assert "waiting for a member of staff" in texts(answered)
+
+
+def test_an_sms_conversation_gets_its_own_case_straight_away(session) -> None:
+    """The phone number is the identity on SMS."""
+    _submitted_case(session, conversation="sms-0123456789abcdef0123")
+    answered = case_status_turn(session, ctx("any news on my case?", "case_status",
+                                             conversation="sms-0123456789abcdef0123"))
+    assert "waiting for a member of staff" in texts(answered)

@@ -139,3 +139,36 @@ def test_staff_messages_go_to_the_channel_the_conversation_id_names() -> None:
     assert channel_for("sms-4b1d0c5e2a9f7e31d6c8") == "twilio_sms"
     assert channel_for(issue_session_id("k")) == "socketio"
     assert channel_for("integration-42") == "rest"
+
+
+def test_ending_a_chat_restarts_it_on_the_server_and_leaves_the_session(
+    server: ChannelServer
+) -> None:
+    chat = ChatClient(server)
+    try:
+        chat.say("hello")
+        assert chat.reply_after(0) == "You said: hello"
+        ended = chat.session_id
+        chat.client.emit("session_end", {"session_id": ended})
+        assert wait_for(lambda: len(server.agent.received) == 2)
+        assert [(m.text, m.sender_id) for m in server.agent.received] == [
+            ("hello", ended), ("/restart", ended)]
+        chat.say("still me?")  # the socket no longer holds the session
+        assert chat.reply_after(1) == INVALID_SESSION_REPLY
+        chat.client.emit("session_request", {})  # what the page does next: a new session
+        assert wait_for(lambda: len(chat.confirmed) == 2)
+        assert chat.confirmed[1] != ended and is_issued_session_id(chat.confirmed[1])
+    finally:
+        chat.close()
+
+
+def test_session_end_for_another_session_does_nothing(server: ChannelServer) -> None:
+    victim, attacker = ChatClient(server), ChatClient(server)
+    try:
+        attacker.client.emit("session_end", {"session_id": victim.session_id})
+        victim.say("hello")
+        assert victim.reply_after(0) == "You said: hello"
+    finally:
+        victim.close()
+        attacker.close()
+    assert [m.text for m in server.agent.received] == ["hello"]

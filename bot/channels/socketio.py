@@ -27,7 +27,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
@@ -46,6 +46,7 @@ from bot.channels.turn_gate import gated
 from bot.config import Settings, conversation_id_key, get_settings
 
 logger = logging.getLogger(__name__)
+RESTART = "/restart"  # Rasa's default intent: action_restart resets the conversation
 
 
 def allowed_origins() -> set[str]:
@@ -138,6 +139,21 @@ class SocketIOInput(RasaSocketIOInput):
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
+        async def session_end(sid: str, data: Any = None) -> None:
+            """"Clear this conversation" (or quick exit) in the browser: the socket leaves its
+            session and Rasa restarts the conversation (slots, forms and any identity check
+            forgotten), so nobody resumes it later on the same device."""
+            session_id = sessions.get(sid)
+            claimed = data.get("session_id") if isinstance(data, dict) else None
+            if not session_id or (claimed is not None and claimed != session_id):
+                return
+            del sessions[sid]
+            if self.session_persistence:
+                await sio.leave_room(sid, session_id, namespace=self.namespace)
+            logger.info("web-chat session ended by the resident")
+            await handle(UserMessage(RESTART, CollectingOutputChannel(), session_id,
+                                     input_channel=self.name(), metadata={}))
+
         async def tell(sid: str, text: str) -> None:
             """A reply to this one socket only, from the channel itself (not Rasa)."""
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid,
@@ -182,5 +198,6 @@ class SocketIOInput(RasaSocketIOInput):
         sio.on("connect", connect, namespace=self.namespace)
         sio.on("disconnect", disconnect, namespace=self.namespace)
         sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on("session_end", session_end, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return blueprint

@@ -30,6 +30,7 @@ from bot.services.cases import (
 from bot.services.status import describe_age
 from bot.services.turn import Outcome, TurnContext, button
 
+WEB_PREFIX = "web-"  # the web chat's conversations (bot/channels/chat_session.py)
 ASK_REFERENCE = (
     "What is your case reference? It looks like KC-7KQ2-M9XD and was in the message that "
     "confirmed your case."
@@ -88,6 +89,11 @@ def case_status_turn(session: Session, ctx: TurnContext) -> Outcome:
             )
         own = open_case_for(session, ctx.conversation_id)
         if own is not None and own.submitted:
+            if ctx.conversation_id.startswith(WEB_PREFIX):
+                # A web chat can be resumed on a shared computer by the next person: the
+                # identity check again, and the reference is not said before it.
+                return Outcome(slots={"pending": "identity", "lookup_ref": own.reference}).say(
+                    ASK_IDENTITY)
             return Outcome().say(_status_text(own))
         return Outcome(slots={"pending": "case_ref"}).say(
             f"{ASK_REFERENCE} If you don't have it, say so and I'll find it another way."

@@ -65,6 +65,7 @@ class FakeRasa:
         self.conversations: dict[str, Conversation] = {}
         self.received: list[dict[str, Any]] = []
         self.session_requests: list[str] = []
+        self.session_ends: list[str] = []
         self.api_calls: list[tuple[str, str, Any]] = []
         self.fail_api = False
         self.loop = asyncio.new_event_loop()
@@ -92,6 +93,12 @@ class FakeRasa:
             self.session_requests.append(session_id)
             await self.sio.enter_room(sid, session_id)
             await self.sio.emit("session_confirm", session_id, room=sid)
+
+        @self.sio.on("session_end")
+        async def session_end(sid: str, data: dict[str, Any] | None) -> None:
+            session_id = (data or {}).get("session_id")
+            self.session_ends.append(session_id)
+            await self.sio.leave_room(sid, session_id)
 
         @self.sio.on("user_uttered")
         async def user_uttered(sid: str, data: dict[str, Any]) -> None:
