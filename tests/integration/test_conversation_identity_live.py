@@ -11,6 +11,7 @@ Channel-level detail: tests/test_chat_identity.py.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -115,3 +116,19 @@ def test_staff_reply_reaches_the_web_chat_verbatim_and_is_stored_redacted(server
     assert STAFF_TEXT in [r.get("text") for r in replies]
     stored = staff_lines(servers, chat.session_id)
     assert len(stored) == 1 and "020 7946 0018" not in stored[0] and "[PHONE]" in stored[0]
+
+
+def test_ending_a_web_chat_restarts_the_conversation_on_the_server(servers) -> None:
+    chat = WebChat(servers)
+    try:
+        chat.say("is the tip open in westminster")
+        chat.wait_replies(1, timeout=60)
+        chat.client.emit("session_end", {"session_id": chat.session_id})
+        deadline = time.monotonic() + 30
+        kinds: list[str] = []
+        while "restart" not in kinds and time.monotonic() < deadline:
+            kinds = [e["event"] for e in tracker(servers, chat.session_id)["events"]]
+            time.sleep(0.2)
+    finally:
+        chat.close()
+    assert "restart" in kinds  # slots, forms and any identity check are forgotten
