@@ -127,6 +127,14 @@ class Settings:
     max_request_bytes: int = _var("MAX_REQUEST_BYTES")  # 16384 (REST webhook body)
     max_metadata_bytes: int = _var("MAX_METADATA_BYTES")  # 4096 (REST and web-chat metadata)
     chat_max_packet_bytes: int = _var("CHAT_MAX_PACKET_BYTES")  # 131072 (engine.io buffer)
+    # -- per-client rate limits and conversation identity (bot/channels/rate_limit.py) -----
+    rate_limit_ip_per_minute: float = _var("RATE_LIMIT_IP_PER_MINUTE")  # 3000 (0 = off)
+    rate_limit_ip_burst: int = _var("RATE_LIMIT_IP_BURST")  # 1000
+    rate_limit_sender_per_minute: float = _var("RATE_LIMIT_SENDER_PER_MINUTE")  # 30 (0 = off)
+    rate_limit_sender_burst: int = _var("RATE_LIMIT_SENDER_BURST")  # 20
+    channel_trust_proxy: bool = _var("CHANNEL_TRUST_PROXY")  # False ("1": X-Forwarded-For)
+    rest_channel_enabled: bool = _var("REST_CHANNEL_ENABLED")  # True ("0" = off: 404)
+    rest_channel_token: str = _var("REST_CHANNEL_TOKEN")  # empty = open (make run)
     # -- staff console ----------------------------------------------------------------------
     console_url: str = _var("CONSOLE_URL")  # http://localhost:8000
     console_secret_key: str = _var("CONSOLE_SECRET_KEY")  # empty: console generates one
@@ -200,6 +208,13 @@ def get_settings() -> Settings:
         max_request_bytes=max(1024, int(_env("MAX_REQUEST_BYTES", "16384"))),
         max_metadata_bytes=max(0, int(_env("MAX_METADATA_BYTES", "4096"))),
         chat_max_packet_bytes=max(1024, int(_env("CHAT_MAX_PACKET_BYTES", "131072"))),
+        rate_limit_ip_per_minute=max(0.0, float(_env("RATE_LIMIT_IP_PER_MINUTE", "3000"))),
+        rate_limit_ip_burst=max(1, int(_env("RATE_LIMIT_IP_BURST", "1000"))),
+        rate_limit_sender_per_minute=max(0.0, float(_env("RATE_LIMIT_SENDER_PER_MINUTE", "30"))),
+        rate_limit_sender_burst=max(1, int(_env("RATE_LIMIT_SENDER_BURST", "20"))),
+        channel_trust_proxy=_env("CHANNEL_TRUST_PROXY", "0") == "1",
+        rest_channel_enabled=_env("REST_CHANNEL_ENABLED", "1") != "0",
+        rest_channel_token=_env("REST_CHANNEL_TOKEN", ""),
         console_url=_env("CONSOLE_URL", "http://localhost:8000"),
         console_secret_key=_env("CONSOLE_SECRET_KEY", ""),
         console_host=_env("CONSOLE_HOST", "127.0.0.1"),

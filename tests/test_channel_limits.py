@@ -148,7 +148,7 @@ def sender() -> str:
 
 
 @pytest.mark.parametrize("good", [
-    "web-3f2a", "sender with spaces", "😀", "مرحبا", "x" * MAX_SENDER_CHARS, "12345",
+    "webchat-3f2a", "sender with spaces", "😀", "مرحبا", "x" * MAX_SENDER_CHARS, "12345",
     "a.b_c-d:e@f", "'; DROP TABLE events; --", "...",
 ])
 def test_safe_sender_ids_are_accepted(good: str) -> None:
@@ -159,7 +159,7 @@ def test_safe_sender_ids_are_accepted(good: str) -> None:
     "", "   ", "x" * (MAX_SENDER_CHARS + 1), "../../etc/passwd", "a/b", "what?x=1", "frag#x",
     "back\\slash", "nul\x00", "new\nline", "tab\there", "esc\x1b[31m", "\x7f", "del\x85",
     "\u202eredisr", "zero\u200bwidth", "line\u2028sep", "lone\ud800", "sms-0000000000000000000a",
-    "SMS-abc", ".", "..", " .. ",
+    "SMS-abc", "web-3f2a", "WEB-x", ".", "..", " .. ",
 ])
 def test_unsafe_sender_ids_are_refused(bad: str) -> None:
     assert sender_problem(bad)
@@ -336,8 +336,8 @@ class ChatClient:
     """A resident's browser: one socket, one session id, every bot_uttered collected."""
 
     def __init__(self, server: ChannelServer, session_id: str | None = None) -> None:
+        """`session_id`: the id the browser asks to rejoin (the server decides)."""
         self.client = socketio.Client(reconnection=False)
-        self.session_id = session_id or uuid.uuid4().hex
         self.confirmed: list[str] = []
         self.replies: list[dict[str, Any]] = []
         self.disconnected = threading.Event()
@@ -345,8 +345,9 @@ class ChatClient:
         self.client.on("bot_uttered", self.replies.append)
         self.client.on("disconnect", lambda *_: self.disconnected.set())
         self.client.connect(server.base_url, transports=["polling"], wait_timeout=10)
-        self.client.emit("session_request", {"session_id": self.session_id})
+        self.client.emit("session_request", {"session_id": session_id})
         assert wait_for(lambda: self.confirmed)
+        self.session_id = self.confirmed[0]
 
     def say(self, message: Any, **extra: Any) -> None:
         self.client.emit("user_uttered", {"message": message, "session_id": self.session_id,
@@ -447,8 +448,9 @@ def test_chat_event_that_is_not_an_object_gets_a_reply(
 
 @pytest.mark.parametrize("session_id", [
     "", "a/b", "x?y", "x#y", "sms-0000000000000000000a", "x" * 129, "bad\x00id", 7,
+    "web-000000000000000000000000-000000000000000000000000",
 ])
-def test_chat_message_with_an_unsafe_session_id_is_refused(
+def test_chat_message_naming_another_session_is_refused(
     server: ChannelServer, chat: ChatClient, session_id: Any
 ) -> None:
     chat.client.emit("user_uttered", {"message": "hello", "session_id": session_id})
@@ -464,7 +466,8 @@ def test_chat_session_request_with_an_unsafe_id_gets_a_fresh_one(
     try:
         client.client.emit("session_request", {"session_id": session_id})
         assert wait_for(lambda: len(client.confirmed) == 2)
-        assert re.fullmatch(r"[0-9a-f]{32}", client.confirmed[1])
+        assert re.fullmatch(r"web-[0-9a-f]{24}-[0-9a-f]{24}", client.confirmed[1])
+        assert client.confirmed[1] != client.confirmed[0]
     finally:
         client.close()
 

@@ -316,7 +316,7 @@ def test_one_character_slip_gets_did_you_mean_then_the_identity_check(session) -
     assert f"Did you mean {reference}?" in texts(outcome)
     assert "waiting for a member of staff" not in texts(outcome)  # nothing before identity
     assert outcome.slots == {"pending": "identity", "lookup_ref": reference}
-    checked = case_status_turn(session, ctx("0118", "inform", slots=outcome.slots))
+    checked = case_status_turn(session, ctx("W10 6EL 0118", "inform", slots=outcome.slots))
     assert "waiting for a member of staff" in texts(checked)
 
 

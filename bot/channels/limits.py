@@ -16,6 +16,7 @@ import re
 import unicodedata
 from typing import Any
 
+from bot.channels.chat_session import WEB_PREFIX
 from bot.channels.sms_store import PSEUDONYM_PREFIX
 
 MAX_SENDER_CHARS = 128
@@ -24,7 +25,9 @@ MAX_METADATA_DEPTH = 10
 # format (Cf: bidi overrides, zero-width), surrogate (Cs), line and paragraph separators.
 SENDER_FORBIDDEN_CHARS = frozenset("/?#\\")
 SENDER_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-RESERVED_SENDER_PREFIXES = (PSEUDONYM_PREFIX,)  # the SMS channel's pseudonyms
+# Other channels' namespaces: the SMS pseudonyms and the web chat's signed session ids
+# (bot/channels/chat_session.py), never addressable by a caller of REST.
+RESERVED_SENDER_PREFIXES = (PSEUDONYM_PREFIX, WEB_PREFIX)
 
 _UNREADABLE = re.compile("[\ud800-\udfff\x00]")
 REPLACEMENT = "\ufffd"

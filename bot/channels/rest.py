@@ -12,13 +12,19 @@ REQUEST_MAX_SIZE):
 - a body that is not a JSON object, a missing, empty or unsafe `sender` (see
   limits.sender_problem) or a `message` that is not a string is refused with 400;
 - invalid UTF-8 and lone surrogates are replaced with U+FFFD, so the resident is answered;
-- `input_channel` from the caller is ignored: the channel is the one the request came in on.
+- `input_channel` from the caller is ignored: the channel is the one the request came in on;
+- with REST_CHANNEL_ENABLED=0 every request is 404; with REST_CHANNEL_TOKEN set, a request
+  without `Authorization: Bearer <that token>` is 401 (a public deployment: integrations only);
+- a client address or a sender over its rate limit (bot/channels/rate_limit.py) gets 429 with
+  `Retry-After` and a sentence asking it to slow down; the address is counted before the body
+  is even parsed, so a flood of bad requests is limited too.
 
 Every refusal is `{"error": <code>, "message": <explanation>}`; nothing refused reaches Rasa.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -39,6 +45,7 @@ from bot.channels.limits import (
     sender_problem,
     too_long_reply,
 )
+from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
 from bot.channels.turn_gate import gated
 from bot.config import get_settings
 
@@ -55,8 +62,16 @@ class RestRefusal(Exception):
         self.extra = extra
 
     def response(self) -> HTTPResponse:
+        headers = {}
+        if "retry_after" in self.extra:
+            headers["Retry-After"] = str(self.extra["retry_after"])
         return response.json({"error": self.error, "message": self.message, **self.extra},
-                             status=self.status)
+                             status=self.status, headers=headers)
+
+
+def rate_limited(retry_after: int) -> RestRefusal:
+    return RestRefusal(429, "rate_limited", slow_down_reply(retry_after),
+                       retry_after=retry_after)
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,19 @@ def parse_rest_body(raw: bytes) -> RestTurn:
     return RestTurn(sender, clean_text(message), metadata)
 
 
+def check_access(request: Request, enabled: bool, token: str) -> None:
+    """Raise RestRefusal when the REST channel is off, or behind a token the request lacks."""
+    if not enabled:
+        raise RestRefusal(404, "rest_disabled", "The REST channel is switched off here.")
+    if token:
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                value.strip().encode("utf-8", "replace"), token.encode("utf-8")):
+            raise RestRefusal(401, "unauthorized",
+                              "This REST channel needs 'Authorization: Bearer <token>'.")
+
+
 def _turn(request: Request) -> RestTurn:
     """The checked turn, parsed once per request (the middleware has usually done it)."""
     turn = getattr(request.ctx, "rest_turn", None)
@@ -142,13 +170,23 @@ class RestInput(RasaRestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(gated(on_new_message))
+        settings = get_settings()
+        limits = ChannelRateLimits(settings)
 
         @blueprint.middleware("request")
         async def check(request: Request) -> HTTPResponse | None:
-            if request.method != "POST":
-                return None
             try:
-                request.ctx.rest_turn = parse_rest_body(request.body or b"")
+                check_access(request, settings.rest_channel_enabled,
+                             settings.rest_channel_token)
+                if request.method != "POST":
+                    return None
+                address = client_address(request.ip, request.headers.get("x-forwarded-for"),
+                                         limits.trust_proxy)
+                if wait := limits.client(address):
+                    raise rate_limited(wait)
+                turn = request.ctx.rest_turn = parse_rest_body(request.body or b"")
+                if wait := limits.sender(turn.sender):
+                    raise rate_limited(wait)
             except RestRefusal as refusal:
                 logger.info("REST request refused: %s (%d)", refusal.error, refusal.status)
                 return refusal.response()

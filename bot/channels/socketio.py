@@ -10,38 +10,43 @@
    (and so every resident on every channel) for half a minute. Here a message over
    MAX_MESSAGE_CHARS gets a reply asking for shorter parts and never reaches Rasa; packets
    over CHAT_MAX_PACKET_BYTES close the socket (engine.io's buffer, 1 MB by default);
-   metadata over MAX_METADATA_BYTES is dropped; a session id that could not be a safe
-   conversation id (limits.sender_problem) is refused; lone surrogates and NUL are replaced.
+   metadata over MAX_METADATA_BYTES is dropped; lone surrogates and NUL are replaced.
    Whatever is refused, the sender is told so (never silence), and nothing reaches Rasa.
-The channel keeps the name "socketio", so `output_channel=latest` still finds it.
+4. Per-client rate limits (bot/channels/rate_limit.py): a message over its address's or its
+   session's limit gets a reply asking the resident to slow down and never reaches Rasa.
+5. Session ids are issued and signed by the server (bot/channels/chat_session.py): a socket
+   joins only a session it was given, a forged or foreign id gets a new one, and a message
+   is taken only for the session its socket joined.
+The channel keeps the name "socketio", which the console names as the output channel.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.chat_session import is_issued_session_id, issue_session_id
 from bot.channels.limits import (
     INVALID_SESSION_REPLY,
     UNREADABLE_REPLY,
     clean_json,
     clean_text,
     metadata_problem,
-    sender_problem,
     too_long_reply,
 )
+from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
 from bot.channels.turn_gate import gated
-from bot.config import Settings, get_settings
+from bot.config import Settings, conversation_id_key, get_settings
 
 logger = logging.getLogger(__name__)
+RESTART = "/restart"  # Rasa's default intent: action_restart resets the conversation
 
 
 def allowed_origins() -> set[str]:
@@ -93,6 +98,10 @@ class SocketIOInput(RasaSocketIOInput):
         blueprint = super().blueprint(handle)
         sio = self.sio
         sio.eio.max_http_buffer_size = get_settings().chat_max_packet_bytes
+        limits = ChannelRateLimits(get_settings())
+        addresses: dict[str, str] = {}  # socket id -> client address, while connected
+        sessions: dict[str, str] = {}  # socket id -> the signed session id it joined
+        key = conversation_id_key()  # read once: no file read on the event loop per message
         rasa_connect = sio.handlers[self.namespace or "/"]["connect"]
 
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
@@ -100,18 +109,50 @@ class SocketIOInput(RasaSocketIOInput):
                 logger.warning("refused a web-chat connection from origin %s",
                                environ.get("HTTP_ORIGIN"))
                 return False
+            request = environ.get("sanic.request")
+            addresses[sid] = client_address(getattr(request, "ip", None),
+                                            environ.get("HTTP_X_FORWARDED_FOR"),
+                                            limits.trust_proxy)
             return await rasa_connect(sid, environ, auth)
 
+        async def disconnect(sid: str) -> None:
+            addresses.pop(sid, None)
+            sessions.pop(sid, None)
+
         async def session_request(sid: str, data: Any = None) -> None:
+            """Join the session the browser kept if we issued it, else a new one.
+
+            The id is confirmed to the browser, which keeps it for the tab; any other id
+            (forged, another channel's, from before a key change) is replaced, never joined.
+            """
             data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id")
-            if not isinstance(session_id, str) or sender_problem(session_id):
+            if not is_issued_session_id(session_id, key):
                 if session_id:
-                    logger.info("web-chat session id refused: a new one is issued")
-                session_id = data["session_id"] = uuid.uuid4().hex
+                    logger.info("web-chat session id not issued here: a new one is issued")
+                session_id = issue_session_id(key)
+            previous = sessions.get(sid)
+            if previous and previous != session_id:
+                await sio.leave_room(sid, previous, namespace=self.namespace)
+            sessions[sid] = session_id
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        async def session_end(sid: str, data: Any = None) -> None:
+            """"Clear this conversation" (or quick exit) in the browser: the socket leaves its
+            session and Rasa restarts the conversation (slots, forms and any identity check
+            forgotten), so nobody resumes it later on the same device."""
+            session_id = sessions.get(sid)
+            claimed = data.get("session_id") if isinstance(data, dict) else None
+            if not session_id or (claimed is not None and claimed != session_id):
+                return
+            del sessions[sid]
+            if self.session_persistence:
+                await sio.leave_room(sid, session_id, namespace=self.namespace)
+            logger.info("web-chat session ended by the resident")
+            await handle(UserMessage(RESTART, CollectingOutputChannel(), session_id,
+                                     input_channel=self.name(), metadata={}))
 
         async def tell(sid: str, text: str) -> None:
             """A reply to this one socket only, from the channel itself (not Rasa)."""
@@ -119,22 +160,28 @@ class SocketIOInput(RasaSocketIOInput):
                            namespace=self.namespace)
 
         async def handle_message(sid: str, data: Any = None) -> None:
-            settings = get_settings()
+            settings = get_settings()  # message limits follow the environment (tests)
             if not isinstance(data, dict):
                 await tell(sid, UNREADABLE_REPLY)
                 return
             sender_id = sid
             if self.session_persistence:
-                session_id = data.get("session_id")
-                if not isinstance(session_id, str) or sender_problem(session_id):
-                    logger.info("web-chat message refused: missing or invalid session id")
+                # Only the session this socket was given; a message naming another is refused.
+                sender_id = sessions.get(sid, "")
+                claimed = data.get("session_id")
+                if not sender_id or (claimed is not None and claimed != sender_id):
+                    logger.info("web-chat message refused: not this socket's session")
                     await tell(sid, INVALID_SESSION_REPLY)
                     return
-                sender_id = session_id
             text = data.get("message")
             text = "" if text is None else text
             if not isinstance(text, str):
                 await tell(sid, UNREADABLE_REPLY)
+                return
+            wait = limits.client(addresses.get(sid, "unknown")) or limits.sender(sender_id)
+            if wait:
+                logger.info("web-chat message refused: rate limit (retry in %d s)", wait)
+                await tell(sid, slow_down_reply(wait))
                 return
             if len(text) > settings.max_message_chars:
                 logger.warning("web-chat message of %d characters refused (limit %d)",
@@ -149,6 +196,8 @@ class SocketIOInput(RasaSocketIOInput):
             await handle(message)
 
         sio.on("connect", connect, namespace=self.namespace)
+        sio.on("disconnect", disconnect, namespace=self.namespace)
         sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on("session_end", session_end, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return blueprint

@@ -15,8 +15,22 @@ import requests
 STAFF_JOINED = "utter_staff_joined"
 STAFF_MESSAGE = "utter_staff_message"
 STAFF_LEFT = "utter_staff_left"
-STAFF_MESSAGE_SLOT = "staff_message"
+STAFF_MESSAGE_SLOT = "staff_message"  # no longer set: see RasaClient.staff_message
 RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+# Each channel's conversations have their own namespace (bot/channels/limits.py), so the
+# conversation id recorded on the case names its channel. Never Rasa's "latest": that is
+# whichever channel last wrote to the conversation, which a caller of another channel could
+# once choose (issue #15).
+CHANNEL_BY_PREFIX = (("sms-", "twilio_sms"), ("web-", "socketio"))
+REST_CHANNEL = "rest"
+
+
+def channel_for(conversation_id: str) -> str:
+    """The channel a conversation belongs to, from its id's namespace."""
+    for prefix, channel in CHANNEL_BY_PREFIX:
+        if conversation_id.startswith(prefix):
+            return channel
+    return REST_CHANNEL
 
 
 class RasaUnavailable(Exception):
@@ -101,7 +115,7 @@ class RasaClient:
     def execute(self, conversation_id: str, action: str) -> Delivery:
         body = self._call(
             "POST", self._url(conversation_id, "execute"),
-            self._params(output_channel="latest"), {"name": action},
+            self._params(output_channel=channel_for(conversation_id)), {"name": action},
         )
         tracker = body.get("tracker") or {}
         # Rasa only returns "messages" when it fell back to collecting them (no live channel).
@@ -116,11 +130,22 @@ class RasaClient:
         return self.execute(conversation_id, STAFF_JOINED)
 
     def staff_message(self, conversation_id: str, text: str) -> Delivery:
-        """Send staff text through the resident's own channel via the `staff_message` slot."""
-        self.append_events(
-            conversation_id, [{"event": "slot", "name": STAFF_MESSAGE_SLOT, "value": text}]
-        )
-        return self.execute(conversation_id, STAFF_MESSAGE)
+        """Send staff text, exactly as written, through the resident's own channel.
+
+        It goes in as a bot event with Rasa's `execute_side_effects`, which sends the event's
+        own text to the channel; the tracker store then keeps a redacted copy. (Through the
+        `staff_message` slot and `utter_staff_message`, the text was read back from the
+        redacted store, so a resident got "[PHONE]" where the officer wrote a number.) A REST
+        conversation has no live channel: the message is recorded, not delivered.
+        """
+        channel = channel_for(conversation_id)
+        event = {"event": "bot", "text": text,
+                 "metadata": {"utter_action": STAFF_MESSAGE, "sender": "staff"}}
+        live = channel != REST_CHANNEL
+        params = (self._params(output_channel=channel, execute_side_effects="true") if live
+                  else self._params())
+        self._call("POST", self._url(conversation_id, "tracker/events"), params, [event])
+        return Delivery(delivered=live, channel=channel)
 
     def staff_left(self, conversation_id: str) -> Delivery:
         """Tell the resident the assistant is back, then resume the bot.

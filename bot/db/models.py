@@ -173,6 +173,8 @@ class CaseLookupAttempt(Base):
     conversation_id = Column(String(200), nullable=False, index=True)
     succeeded = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # the case the identity check was against (migration 0010): failures count per case too
+    reference = Column(String(20), nullable=True, index=True)
 
 
 class SmsMessage(Base):

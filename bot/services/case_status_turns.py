@@ -1,5 +1,6 @@
 """Case status: find the case by a (possibly mistyped) reference, reveal nothing before an
-identity check, and rate-limit guessing per conversation.
+identity check (postcode AND the last four digits of the phone), and rate-limit guessing per
+conversation and, across conversations, per case reference (bot/services/case_status_guard).
 
 A lost reference can be found with the phone number and postcode on the case (both must
 match, which is the identity check); an unknown reference is said to be unknown, with a "did
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Case
 from bot.parsing.contact import extract_contact
 from bot.parsing.references import ALPHABET, normalise_reference
+from bot.services.case_status_guard import identity_matches, locked_until, record_check
 from bot.services.cases import (
     STATUS_WORDS,
     get_case_by_reference,
@@ -28,13 +30,14 @@ from bot.services.cases import (
 from bot.services.status import describe_age
 from bot.services.turn import Outcome, TurnContext, button
 
+WEB_PREFIX = "web-"  # the web chat's conversations (bot/channels/chat_session.py)
 ASK_REFERENCE = (
     "What is your case reference? It looks like KC-7KQ2-M9XD and was in the message that "
     "confirmed your case."
 )
 ASK_IDENTITY = (
-    "To protect your privacy, please tell me the postcode or the last four digits of the phone "
-    "number on the case."
+    "To protect your privacy, please tell me the postcode and the last four digits of the "
+    "phone number on the case, in one message. For example: W10 6EL 0118."
 )
 NO_MATCH = (
     "Sorry, I can't share a case with those details. Please check the reference and try again, "
@@ -43,6 +46,10 @@ NO_MATCH = (
 LOCKED = (
     "There have been too many attempts from this conversation, so I can't look up cases for "
     "now. Please try again in an hour, or ask to speak to a person."
+)
+CASE_LOCKED = (
+    "There have been too many wrong answers for this case, so I can't share it for now. "
+    "Please try again in an hour, or ask to speak to a person."
 )
 FIND_BY_PHONE = (
     "I can find your case with the phone number and postcode you gave us. Send them both in "
@@ -82,11 +89,19 @@ def case_status_turn(session: Session, ctx: TurnContext) -> Outcome:
             )
         own = open_case_for(session, ctx.conversation_id)
         if own is not None and own.submitted:
+            if ctx.conversation_id.startswith(WEB_PREFIX):
+                # A web chat can be resumed on a shared computer by the next person: the
+                # identity check again, and the reference is not said before it.
+                return Outcome(slots={"pending": "identity", "lookup_ref": own.reference}).say(
+                    ASK_IDENTITY)
             return Outcome().say(_status_text(own))
         return Outcome(slots={"pending": "case_ref"}).say(
             f"{ASK_REFERENCE} If you don't have it, say so and I'll find it another way."
         )
     if get_case_by_reference(session, typed_ref) is not None:
+        if locked_until(session, typed_ref) is not None:
+            return Outcome(slots={"pending": None, "lookup_ref": None}).say(
+                CASE_LOCKED, [button("Speak to a person", "human_request")])
         return Outcome(slots={"pending": "identity", "lookup_ref": typed_ref}).say(
             f"Thanks, reference {typed_ref}. {ASK_IDENTITY}"
         )
@@ -95,7 +110,7 @@ def case_status_turn(session: Session, ctx: TurnContext) -> Outcome:
     if len(near) == 1:
         return Outcome(slots={"pending": "identity", "lookup_ref": near[0]}).say(
             f"I can't find a case {typed_ref}. Did you mean {near[0]}? If so, please tell me "
-            "the postcode or the last four digits of the phone number on the case."
+            "the postcode and the last four digits of the phone number on the case."
         )
     return Outcome(slots={"pending": "find_case", "lookup_ref": None}).say(
         f"I can't find a case with the reference {typed_ref}. Please check it. "
@@ -143,9 +158,14 @@ def _find_by_phone(session: Session, ctx: TurnContext) -> Outcome:
 
 def _check_identity(session: Session, ctx: TurnContext) -> Outcome:
     case = get_case_by_reference(session, ctx.slot("lookup_ref"))
-    matched = case is not None and verify_identity(case, ctx.text)
-    record_lookup(session, ctx.conversation_id, succeeded=matched)
     outcome = Outcome(slots={"pending": None, "lookup_ref": None})
+    if case is None:
+        record_lookup(session, ctx.conversation_id, succeeded=False)
+        return outcome.say(NO_MATCH)
+    if locked_until(session, case.reference) is not None:  # not even checked while locked
+        return outcome.say(CASE_LOCKED, [button("Speak to a person", "human_request")])
+    matched = identity_matches(case, ctx.text)
+    record_check(session, ctx.conversation_id, case, succeeded=matched)
     if not matched:
         return outcome.say(NO_MATCH)
     return outcome.say(_status_text(case))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,7 @@ class FakeRasa:
         self.conversations: dict[str, Conversation] = {}
         self.received: list[dict[str, Any]] = []
         self.session_requests: list[str] = []
+        self.session_ends: list[str] = []
         self.api_calls: list[tuple[str, str, Any]] = []
         self.fail_api = False
         self.loop = asyncio.new_event_loop()
@@ -86,10 +88,17 @@ class FakeRasa:
     def _socket_handlers(self) -> None:
         @self.sio.on("session_request")
         async def session_request(sid: str, data: dict[str, Any] | None) -> None:
-            session_id = (data or {}).get("session_id") or "generated"
+            # Like bot/channels/socketio.py: the id the browser kept, or one the server issues.
+            session_id = (data or {}).get("session_id") or f"web-{uuid.uuid4().hex}"
             self.session_requests.append(session_id)
             await self.sio.enter_room(sid, session_id)
             await self.sio.emit("session_confirm", session_id, room=sid)
+
+        @self.sio.on("session_end")
+        async def session_end(sid: str, data: dict[str, Any] | None) -> None:
+            session_id = (data or {}).get("session_id")
+            self.session_ends.append(session_id)
+            await self.sio.leave_room(sid, session_id)
 
         @self.sio.on("user_uttered")
         async def user_uttered(sid: str, data: dict[str, Any]) -> None:
@@ -150,6 +159,9 @@ class FakeRasa:
                 conversation.paused = False
             elif event["event"] == "slot":
                 conversation.slots[event["name"]] = event["value"]
+            elif (event["event"] == "bot" and request.query.get("execute_side_effects") == "true"
+                  and request.query.get("output_channel") == "socketio"):
+                await self._say(cid, {"text": event.get("text", "")})  # as Rasa's socketio output
         return web.json_response(conversation.as_tracker(cid))
 
     async def _execute(self, request: web.Request) -> web.Response:

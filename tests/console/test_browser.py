@@ -128,8 +128,8 @@ def test_chat_widget_keyboard_quick_replies_and_reload(
         "Is council tax working?", "/human_request"]  # the payload, not the title
 
     # the council travels in the message metadata under the key Rasa reads
-    session_id = page.evaluate(f"localStorage.getItem('{SESSION_KEY}')")
-    assert len(session_id) == 32
+    session_id = page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
+    assert session_id.startswith("web-")  # issued by the server
     for item in fake_rasa.received:
         assert item["metadata"] == {"council": "westminster"}
         assert item["session_id"] == session_id
@@ -224,7 +224,7 @@ def test_staff_reply_reaches_the_widget_and_bot_waits(
     resident.get_by_label("Your message").fill("Is council tax working?")
     resident.get_by_label("Your message").press("Enter")
     bot_messages(resident).first.wait_for()
-    session_id = resident.evaluate(f"localStorage.getItem('{SESSION_KEY}')")
+    session_id = resident.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
     reference = add_case(db_url, session_id, "high", issue="Cannot pay council tax")
 
     staff = new_page()

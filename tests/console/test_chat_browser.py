@@ -148,7 +148,7 @@ def test_quick_exit_is_first_by_keyboard_and_leaves_no_trace(
         sessionStorage.setItem('council-chat:westminster:draft', 'x');
         localStorage.setItem('unrelated', 'kept');
     }""")
-    assert chat_keys(page)["local"]
+    assert chat_keys(page)["session"] and not chat_keys(page)["local"]
 
     control = page.get_by_role("link", name="Leave this site")
     assert control.is_visible()
@@ -234,7 +234,7 @@ def test_phone_layout_follows_replies_and_links_numbers(
         say(page, f"question {number}")
 
     # the bot is slow (paused here): the typing indicator shows while a reply is awaited
-    session_id = page.evaluate(f"localStorage.getItem('{SESSION_KEY}')")
+    session_id = page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
     fake_rasa.conversation(session_id).paused = True
     page.get_by_label("Your message").fill("We are being evicted today")
     page.get_by_label("Your message").press("Enter")
@@ -319,7 +319,7 @@ def test_staff_messages_are_labelled_council_officer(
     page.goto(f"{console}/c/westminster")
     page.locator("#chat-status", has_text="Connected").wait_for()
     say(page, "hello")
-    session_id = page.evaluate(f"localStorage.getItem('{SESSION_KEY}')")
+    session_id = page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
     fake_rasa.conversation(session_id).paused = True
 
     # today's Rasa sends the domain's texts only: staff are known by the join/leave notices
@@ -360,4 +360,42 @@ def test_staff_messages_are_labelled_council_officer(
         "Council assistant")
     assert staff.count() == 2
     assert axe_violations(page) == []
+    assert page.errors == []
+
+
+def test_chat_is_kept_per_tab_expires_when_idle_and_ending_it_ends_it_on_the_server(
+    new_page: Callable[..., Any], console: str, fake_rasa: FakeRasa
+) -> None:
+    """Shared computers (issue #15): nothing in localStorage, another tab starts afresh, 30
+    idle minutes forget the chat, and "Clear this conversation" ends it on the server."""
+    page = new_page()
+    page.goto(f"{console}/c/westminster")
+    page.locator("#chat-status", has_text="Connected").wait_for()
+    say(page, "hello")
+    first = page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
+    assert first.startswith("web-")  # issued by the server
+    assert chat_keys(page)["local"] == [] and chat_keys(page)["session"]
+
+    other = page.context.new_page()  # same browser profile, another tab
+    other.goto(f"{console}/c/westminster")
+    other.locator("#chat-status", has_text="Connected").wait_for()
+    assert other.locator("#chat-log .msg").count() == 0
+    assert other.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") not in (None, first)
+    other.close()
+
+    page.evaluate("sessionStorage.setItem('council-chat:westminster:active', "
+                  "String(Date.now() - 31 * 60 * 1000))")  # last used 31 minutes ago
+    page.reload()
+    page.locator("#chat-status", has_text="Connected").wait_for()
+    assert page.locator("#chat-log .msg").count() == 0
+    second = page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
+    assert second not in (None, first) and fake_rasa.session_requests[-1] == second
+
+    say(page, "hello again")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#chat-reset").click()
+    page.wait_for_function(
+        f"() => (sessionStorage.getItem('{SESSION_KEY}') || '') !== '{second}'"
+        f" && (sessionStorage.getItem('{SESSION_KEY}') || '').startsWith('web-')")
+    assert fake_rasa.session_ends == [second]
     assert page.errors == []

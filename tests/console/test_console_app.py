@@ -320,13 +320,12 @@ def test_take_reply_hand_back_drive_rasa(db_url: str, fake_rasa: FakeRasa,
     calls = [(kind, body) for kind, cid, body in fake_rasa.api_calls if kind != "tracker"]
     assert calls == [
         ("events", [{"event": "pause"}]),
-        ("execute", {"name": "utter_staff_joined", "output_channel": "latest",
+        ("execute", {"name": "utter_staff_joined", "output_channel": "rest",
                      "token": "test-token"}),
-        ("events", [{"event": "slot", "name": "staff_message",
-                     "value": "Hello, this is Sam from the council"}]),
-        ("execute", {"name": "utter_staff_message", "output_channel": "latest",
-                     "token": "test-token"}),
-        ("execute", {"name": "utter_staff_left", "output_channel": "latest",
+        # verbatim, as a bot event; a REST conversation has no live channel to send it to
+        ("events", [{"event": "bot", "text": "Hello, this is Sam from the council",
+                     "metadata": {"utter_action": "utter_staff_message", "sender": "staff"}}]),
+        ("execute", {"name": "utter_staff_left", "output_channel": "rest",
                      "token": "test-token"}),
         ("events", [{"event": "resume"}, {"event": "action", "name": "action_listen"}]),
     ]

@@ -66,16 +66,21 @@ class WebChat:
     """A resident's browser on the web chat (polling, as tests/integration do)."""
 
     def __init__(self, servers) -> None:
-        self.session_id = uuid.uuid4().hex
+        self.session_id = ""  # issued by the server
         self.replies: list[dict[str, Any]] = []
         self.arrived = threading.Condition()
         confirmed = threading.Event()
         self.client = socketio.Client(reconnection=False)
-        self.client.on("session_confirm", lambda _sid: confirmed.set())
+
+        def on_confirm(session_id: str) -> None:
+            self.session_id = session_id
+            confirmed.set()
+
+        self.client.on("session_confirm", on_confirm)
         self.client.on("bot_uttered", self._on_reply)
         self.client.connect(servers.rasa_url, headers={"Origin": servers.env["CONSOLE_URL"]},
                             transports=["polling"], wait_timeout=20)
-        self.client.emit("session_request", {"session_id": self.session_id})
+        self.client.emit("session_request", {})
         assert confirmed.wait(20)
 
     def _on_reply(self, data: dict[str, Any]) -> None:

@@ -16,9 +16,13 @@ def test_web_chat_session_gets_replies_in_its_room(servers) -> None:
     confirmed = threading.Event()
     replied = threading.Event()
     replies: list[dict] = []
-    session_id = f"web-{uuid.uuid4().hex[:10]}"
+    issued: list[str] = []
 
-    client.on("session_confirm", lambda _sid: confirmed.set())
+    def on_confirm(session_id: str) -> None:
+        issued.append(session_id)
+        confirmed.set()
+
+    client.on("session_confirm", on_confirm)
 
     def on_bot(data: dict) -> None:
         replies.append(data)
@@ -28,10 +32,10 @@ def test_web_chat_session_gets_replies_in_its_room(servers) -> None:
     client.connect(servers.rasa_url, headers={"Origin": servers.env["CONSOLE_URL"]},
                    transports=["polling"], wait_timeout=20)
     try:
-        client.emit("session_request", {"session_id": session_id})
+        client.emit("session_request", {"session_id": f"web-{uuid.uuid4().hex[:10]}"})
         assert confirmed.wait(20)
         client.emit("user_uttered", {"message": "are the libraries open",
-                                     "session_id": session_id,
+                                     "session_id": issued[0],
                                      "metadata": {"council": "westminster"}})
         assert replied.wait(60), "no bot reply reached the session room"
     finally:

@@ -1,7 +1,10 @@
 /* Resident web chat on Rasa's socket.io channel (credentials.yml: socketio with
    session_persistence). Why it looks like this:
-   - one session id per council, kept in localStorage, so a reload rejoins the same Rasa
-     conversation; the visible history is kept beside it and re-rendered on load;
+   - one session id per council, issued and signed by the server (session_confirm), kept in
+     sessionStorage (this tab only) and forgotten after 30 minutes without use, so a reload
+     rejoins the same Rasa conversation but the next person on a shared computer does not;
+     the visible history is kept beside it and re-rendered on load; clearing the
+     conversation (or quick exit) also ends it on the server ("session_end");
    - every message carries {metadata: {council: "<id>"}}: Rasa 3.6's socketio channel reads
      data["metadata"] (its metadata_key) into UserMessage.metadata, which actions read as
      tracker.latest_message["metadata"]["council"];
@@ -89,11 +92,14 @@
   // UK numbers: national (0...) and +44 with 10-11 digits, and the short helplines.
   var PHONE = /(^|[^\w£$€.,:/+\-])((?:\+44\s?\(?0?\)?\s?|0)\d{2,4}(?:[\s-]?\d{3,4}){1,2}|(?:999|112|111|101|105|119|116\s?\d{3}))(?![\w£$€%/\-]|[.,:]\d)/g;
 
+  // Per tab (sessionStorage), not localStorage: on a shared computer the next person opening
+  // the site never sees this conversation, and it is forgotten after INACTIVE_MS without use.
+  var INACTIVE_MS = 30 * 60 * 1000;
   var storage = (function () {
     try {
-      window.localStorage.setItem(KEY + "probe", "1");
-      window.localStorage.removeItem(KEY + "probe");
-      return window.localStorage;
+      window.sessionStorage.setItem(KEY + "probe", "1");
+      window.sessionStorage.removeItem(KEY + "probe");
+      return window.sessionStorage;
     } catch (error) {  // storage disabled: the chat still works, just not across reloads
       var memory = {};
       return {
@@ -103,14 +109,22 @@
       };
     }
   }());
+  try {  // what earlier versions kept in localStorage is removed, never reused
+    ["session", "history", "staff"].forEach(function (name) {
+      window.localStorage.removeItem(KEY + name);
+    });
+  } catch (error) { /* blocked storage: nothing kept there */ }
 
-  function newSessionId() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
-  }
+  function touch() { storage.setItem(KEY + "active", String(Date.now())); }
+
+  (function expireIfIdle() {
+    var last = Number(storage.getItem(KEY + "active") || 0);
+    if (last && Date.now() - last > INACTIVE_MS) {
+      ["session", "history", "staff", "active"].forEach(function (name) {
+        storage.removeItem(KEY + name);
+      });
+    }
+  }());
 
   function readHistory() {
     try {
@@ -123,13 +137,11 @@
 
   function saveHistory() {
     storage.setItem(KEY + "history", JSON.stringify(history.slice(-MAX_HISTORY)));
+    touch();
   }
 
-  var sessionId = storage.getItem(KEY + "session");
-  if (!sessionId) {
-    sessionId = newSessionId();
-    storage.setItem(KEY + "session", sessionId);
-  }
+  // Issued and signed by the server (session_confirm); empty until the first one arrives.
+  var sessionId = storage.getItem(KEY + "session") || "";
   var history = readHistory();
   var staffPresent = storage.getItem(KEY + "staff") === "1";
   var pending = [];
@@ -141,6 +153,7 @@
     history = [];
     pending = [];
     if (typingTimer) { window.clearTimeout(typingTimer); }
+    if (socket && ready && sessionId) { socket.emit("session_end", { session_id: sessionId }); }
     if (socket) { socket.disconnect(); socket = null; }
     while (log.firstChild) { log.removeChild(log.firstChild); }
     input.value = "";
@@ -395,8 +408,11 @@
     hideTyping();
     setStaffPresent(false);
     storage.removeItem(KEY + "history");
-    sessionId = newSessionId();
-    storage.setItem(KEY + "session", sessionId);
+    if (socket && ready && sessionId) {  // ends the conversation on the server as well
+      socket.emit("session_end", { session_id: sessionId });
+    }
+    sessionId = "";
+    storage.removeItem(KEY + "session");
     while (log.firstChild) { log.removeChild(log.firstChild); }
     log.appendChild(element("p", "chat__empty", "No messages yet.")).id = "chat-empty";
     if (suggestions) { suggestions.hidden = false; }
@@ -420,9 +436,14 @@
       timeout: 10000
     });
     socket.on("connect", function () {
-      socket.emit("session_request", { session_id: sessionId });
+      socket.emit("session_request", sessionId ? { session_id: sessionId } : {});
     });
-    socket.on("session_confirm", function () {
+    socket.on("session_confirm", function (issued) {
+      // The server keeps our id if it issued it, else gives a new one: use what it says.
+      if (typeof issued === "string" && issued) {
+        sessionId = issued;
+        storage.setItem(KEY + "session", sessionId);
+      }
       ready = true;
       setStatus("Connected. Type your question below.");
       flush();
