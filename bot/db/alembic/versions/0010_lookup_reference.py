@@ -1,7 +1,7 @@
 """Case-status identity checks counted per case reference, across conversations (#15)
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-26 13:00:00
 
 A guesser who starts a new conversation per guess got round the per-conversation limit; the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Staff console: agents' councils, canned replies per council, a resolved case's outcome
 
 Revision ID: 0011
-Revises: 0012 (0012_console_sessions, merged to main first; the brief's chain was 0008)
+Revises: 0010
 Create Date: 2026-11-26 12:30:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0012'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Console sessions and second factor: session epoch and TOTP columns on staff_users (#15.6)
 
-Revision ID: 0012
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-26 12:40:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-11-26 12:40:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
