@@ -152,7 +152,7 @@ def test_resident_escalates_and_staff_take_over(
     resident.set_default_timeout(30_000)
     resident.goto(f"{CONSOLE_URL}/c/westminster")
     resident.locator("#chat-status", has_text="Connected").wait_for()
-    session_id = resident.evaluate("localStorage.getItem('council-chat:westminster:session')")
+    session_id = resident.evaluate("sessionStorage.getItem('council-chat:westminster:session')")
 
     say(resident, "Is council tax working?")
     assert "council tax" in bot_texts(resident).lower()
