@@ -90,7 +90,34 @@ def chat_metadata(raw: Any, settings: Settings) -> dict[str, Any]:
     return clean_json(raw)
 
 
+class ChatOutput(SocketIOOutput):
+    """Rasa's socket.io output, except that a staff message tells the chat who wrote it.
+
+    Rasa sends only a message's text over socket.io, so the resident could not see that a
+    reply came from a named council officer rather than the assistant. A bot event whose
+    metadata says `sender: staff` (bot/console/rasa_api.py) goes out with that metadata and
+    the officer's first name; everything else is sent exactly as Rasa sends it.
+    """
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        if kwargs.get("sender") != "staff":
+            await super().send_text_message(recipient_id, text, **kwargs)
+            return
+        metadata: dict[str, str] = {"sender": "staff"}
+        name = kwargs.get("staff_name")
+        if isinstance(name, str) and name.strip():
+            metadata["staff_name"] = name.strip()[:40]
+        for part in text.strip().split("\n\n"):
+            await self._send_message(recipient_id, {"text": part, "metadata": metadata})
+
+
 class SocketIOInput(RasaSocketIOInput):
+    def get_output_channel(self) -> SocketIOOutput | None:
+        """What Rasa sends staff messages and other external events through."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return ChatOutput(self.sio, self.bot_message_evt)
+
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
@@ -189,7 +216,7 @@ class SocketIOInput(RasaSocketIOInput):
                 await tell(sid, too_long_reply(settings.max_message_chars))
                 return
             message = UserMessage(
-                clean_text(text), SocketIOOutput(sio, self.bot_message_evt), sender_id,
+                clean_text(text), ChatOutput(sio, self.bot_message_evt), sender_id,
                 input_channel=self.name(),
                 metadata=chat_metadata(data.get(self.metadata_key), settings),
             )

@@ -17,7 +17,7 @@ from bot.console import audit
 from bot.console.labels import OUTCOMES
 from bot.console.rasa_api import Delivery, RasaClient, RasaUnavailable
 from bot.db.engine import session_scope
-from bot.db.models import CASE_STATUSES, Case, CaseNote, utcnow
+from bot.db.models import CASE_STATUSES, Case, CaseNote, StaffUser, utcnow
 from bot.services.cases import record_event
 
 MAX_REPLY_CHARS = 1000
@@ -142,9 +142,10 @@ class CaseDesk:
             record_event(session, case, actor, "reply", text)
             audit.record(session, actor, "case.reply", reference)
             conversation_id = case.conversation_id
+            officer = officer_first_name(session, actor)
         return self._rasa_step(
             reference, actor, "sending your message",
-            lambda: self.rasa.staff_message(conversation_id, text),
+            lambda: self.rasa.staff_message(conversation_id, text, officer),
             "Message sent to the resident.",
         )
 
@@ -272,3 +273,12 @@ class CaseDesk:
         if case is None:
             raise CaseNotFound(reference)
         return case
+
+
+def officer_first_name(session: Session, username: str) -> str:
+    """The first word of the officer's display name, for "Council officer Sam" in the web chat;
+    empty (just "Council officer") when no display name was given: a username is a login,
+    not something to show a resident."""
+    user = session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+    words = (user.display_name or "").split() if user is not None else []
+    return words[0][:40] if words else ""

@@ -129,18 +129,21 @@ class RasaClient:
         self.append_events(conversation_id, [{"event": "pause"}])
         return self.execute(conversation_id, STAFF_JOINED)
 
-    def staff_message(self, conversation_id: str, text: str) -> Delivery:
+    def staff_message(self, conversation_id: str, text: str, officer: str = "") -> Delivery:
         """Send staff text, exactly as written, through the resident's own channel.
 
         It goes in as a bot event with Rasa's `execute_side_effects`, which sends the event's
         own text to the channel; the tracker store then keeps a redacted copy. (Through the
         `staff_message` slot and `utter_staff_message`, the text was read back from the
         redacted store, so a resident got "[PHONE]" where the officer wrote a number.) A REST
-        conversation has no live channel: the message is recorded, not delivered.
+        conversation has no live channel: the message is recorded, not delivered. `officer` is
+        the writer's first name, shown to a web-chat resident ("Council officer Sam").
         """
         channel = channel_for(conversation_id)
-        event = {"event": "bot", "text": text,
-                 "metadata": {"utter_action": STAFF_MESSAGE, "sender": "staff"}}
+        metadata = {"utter_action": STAFF_MESSAGE, "sender": "staff"}
+        if officer:
+            metadata["staff_name"] = officer  # the web chat shows "Council officer <name>"
+        event = {"event": "bot", "text": text, "metadata": metadata}
         live = channel != REST_CHANNEL
         params = (self._params(output_channel=channel, execute_side_effects="true") if live
                   else self._params())

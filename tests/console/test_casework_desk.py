@@ -30,8 +30,9 @@ def signed_in(app: Flask, username: str) -> FlaskClient:
 
 
 def sent_messages(fake: FakeRasa) -> list[str]:
-    return [body[0]["value"] for kind, _cid, body in fake.api_calls
-            if kind == "events" and body and body[0].get("name") == "staff_message"]
+    return [body[0]["text"] for kind, _cid, body in fake.api_calls
+            if kind == "events" and body and body[0].get("event") == "bot"
+            and (body[0].get("metadata") or {}).get("sender") == "staff"]
 
 
 def test_reply_inline_answers_json_and_a_refusal_keeps_the_text(

@@ -324,7 +324,8 @@ def test_take_reply_hand_back_drive_rasa(db_url: str, fake_rasa: FakeRasa,
                      "token": "test-token"}),
         # verbatim, as a bot event; a REST conversation has no live channel to send it to
         ("events", [{"event": "bot", "text": "Hello, this is Sam from the council",
-                     "metadata": {"utter_action": "utter_staff_message", "sender": "staff"}}]),
+                     "metadata": {"utter_action": "utter_staff_message", "sender": "staff",
+                                  "staff_name": "Sam"}}]),  # from the display name
         ("execute", {"name": "utter_staff_left", "output_channel": "rest",
                      "token": "test-token"}),
         ("events", [{"event": "resume"}, {"event": "action", "name": "action_listen"}]),

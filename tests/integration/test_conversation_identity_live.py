@@ -108,12 +108,16 @@ def test_staff_reply_reaches_the_web_chat_verbatim_and_is_stored_redacted(server
         chat.say("is the tip open in westminster")
         count = len(chat.wait_replies(1, timeout=60))
         client = RasaClient(servers.rasa_url, servers.token, timeout=30)
-        delivery = client.staff_message(chat.session_id, STAFF_TEXT)
+        delivery = client.staff_message(chat.session_id, STAFF_TEXT, officer="Sam")
         assert delivery == Delivery(delivered=True, channel="socketio")
         replies = chat.wait_replies(count + 1, timeout=30)
     finally:
         chat.close()
-    assert STAFF_TEXT in [r.get("text") for r in replies]
+    staff_reply = next(r for r in replies if r.get("text") == STAFF_TEXT)
+    # the chat labels it "Council officer Sam"; the assistant's own replies carry no such mark
+    assert staff_reply.get("metadata") == {"sender": "staff", "staff_name": "Sam"}
+    assert not any((r.get("metadata") or {}).get("sender") == "staff"
+                   for r in replies if r is not staff_reply)
     stored = staff_lines(servers, chat.session_id)
     assert len(stored) == 1 and "020 7946 0018" not in stored[0] and "[PHONE]" in stored[0]
 
