@@ -399,3 +399,24 @@ def test_chat_is_kept_per_tab_expires_when_idle_and_ending_it_ends_it_on_the_ser
         f" && (sessionStorage.getItem('{SESSION_KEY}') || '').startsWith('web-')")
     assert fake_rasa.session_ends == [second]
     assert page.errors == []
+
+
+def test_only_this_sites_unsubscribe_links_become_links(
+    new_page: Callable[..., Any], console: str, fake_rasa: FakeRasa
+) -> None:
+    page = new_page()
+    page.goto(f"{console}/c/westminster")
+    page.locator("#chat-status", has_text="Connected").wait_for()
+    say(page, "hello")
+    session_id = page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
+    own = f"{console}/unsubscribe/AbC_12-x.y"
+    foreign = "https://evil.example/unsubscribe/AbC12"
+    rasa_says(fake_rasa, session_id,
+              {"text": f"Done. To stop these texts: {own}. Or call 020 7946 0100."},
+              {"text": f"Not ours: {foreign}"})
+    page.locator("#chat-log .msg", has_text="Not ours").wait_for()
+    links = page.locator("#chat-log a.msg__link")
+    assert links.count() == 1
+    assert links.first.get_attribute("href") == own  # the full stop after it is not part of it
+    assert page.locator("#chat-log a[href^='tel:']", has_text="020 7946 0100").count() == 1
+    assert page.locator(f"#chat-log a[href='{foreign}']").count() == 0

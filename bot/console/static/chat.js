@@ -185,9 +185,36 @@
     return "tel:" + digits;
   }
 
-  /* Text with every phone number as a tel: link, as DOM nodes (text stays text). */
+  /* This site's own unsubscribe links (bot/services/unsubscribe_link.py); any other address
+     stays plain text, so a message can never carry a link to somewhere else. */
+  var UNSUBSCRIBE = /https?:\/\/[^\s<>"']+\/unsubscribe\/[A-Za-z0-9_\-.]+/g;
+
+  function ownLink(url) {
+    try { return new URL(url).origin === window.location.origin; } catch (e) { return false; }
+  }
+
+  /* Text with every phone number as a tel: link and this site's unsubscribe links as links,
+     as DOM nodes (text stays text). */
   function linkedText(tag, className, text) {
     var node = element(tag, className);
+    var at = 0;
+    var match;
+    UNSUBSCRIBE.lastIndex = 0;
+    while ((match = UNSUBSCRIBE.exec(text)) !== null) {
+      var url = match[0].replace(/[.,;:)]+$/, "");
+      if (!ownLink(url)) { continue; }
+      appendPhones(node, text.slice(at, match.index));
+      var link = element("a", "msg__link", url);
+      link.href = url;
+      node.appendChild(link);
+      at = match.index + url.length;
+      UNSUBSCRIBE.lastIndex = at;
+    }
+    appendPhones(node, text.slice(at));
+    return node;
+  }
+
+  function appendPhones(node, text) {
     var at = 0;
     var match;
     PHONE.lastIndex = 0;
@@ -204,7 +231,6 @@
       at = start + number.length;
     }
     if (at < text.length) { node.appendChild(document.createTextNode(text.slice(at))); }
-    return node;
   }
 
   function firstName(name) {
