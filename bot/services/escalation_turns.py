@@ -671,7 +671,9 @@ def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
     outcome.localised = True
     case = open_case_for(session, ctx.conversation_id)
     if is_sensitive(case) and sms_phone(session, ctx) and not (case.phone or case.email):
-        return outcome.say(message("sms_number_question", ctx.language),
-                           [button("Yes", "affirm"), button("No", "deny")])
+        # English: the short wording, so an urgent SMS turn stays within 3 segments
+        question = (message("sms_number_question", ctx.language) if is_other_language(ctx)
+                    else SMS_NUMBER_QUESTION)
+        return outcome.say(question, [button("Yes", "affirm"), button("No", "deny")])
     return outcome.say(message("ask_safe_contact", ctx.language if is_other_language(ctx)
                                else "en"))
