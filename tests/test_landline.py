@@ -121,3 +121,14 @@ def test_residents_online_are_not_changed(session) -> None:
                   conversation="l-online")
     assert "report@phishing.gov.uk" in texts(outcome)
     assert SLOT not in outcome.slots
+
+
+def test_a_resident_who_says_it_in_polish_is_not_sent_online(session) -> None:
+    outcome = run(session, service_status_turn,
+                  "Nie mam internetu, jak zapłacić podatek lokalny? Mieszkam W10 6EL",
+                  "service_status", conversation="l-pl", language="pl",
+                  entities={"service": ["council_tax"]})
+    council = get_council(session, "kensington_chelsea")
+    assert council.incident_helpline in texts(outcome)
+    assert not SENDS_ONLINE.search(texts(outcome))
+    assert outcome.slots[SLOT] == "no_internet"

@@ -23,6 +23,7 @@ import re
 
 from sqlalchemy.orm import Session
 
+from bot.language.offline_phrases import mentions_landline, says_offline_other_language
 from bot.services.cases import open_case_for
 from bot.services.councils import CouncilInfo, list_councils
 from bot.services.status import get_status
@@ -90,8 +91,9 @@ _TEXT_OFFER = re.compile(r"^Want a text when\b")
 
 
 def says_offline(text: str | None) -> bool:
-    """True when the resident says they have no internet, or only a landline."""
-    return bool(_SAYS_OFFLINE.search(text or ""))
+    """True when the resident says they have no internet, or only a landline (in English or
+    one of the 12 other languages, bot/language/offline_phrases.py)."""
+    return bool(_SAYS_OFFLINE.search(text or "") or says_offline_other_language(text or ""))
 
 
 def strip_online(text: str) -> tuple[str, bool]:
@@ -156,7 +158,8 @@ def remember_offline(session: Session, ctx: TurnContext, outcome: Outcome) -> bo
     said_now = says_offline(ctx.text)
     if not (said_now or ctx.slot(SLOT)):
         return False
-    kind = "landline" if _LANDLINE.search(ctx.text or "") else "no_internet"
+    text = ctx.text or ""
+    kind = "landline" if _LANDLINE.search(text) or mentions_landline(text) else "no_internet"
     if said_now and ctx.slot(SLOT) != "landline" and ctx.slot(SLOT) != kind:
         outcome.slots[SLOT] = kind
     case = open_case_for(session, ctx.conversation_id)
