@@ -19,7 +19,7 @@ from bot.console.app import create_app
 from bot.console.throttle import IP_FAILURES
 from bot.db.engine import session_scope
 from bot.db.models import AuditLog, Case, CaseEvent, CaseNote, IncidentUpdate, StaffUser
-from bot.services.status import get_status
+from bot.services.status import get_status, list_statuses, set_status
 from tests.console.conftest import PASSWORD, add_case, add_staff, csrf_from, login, post
 from tests.console.fake_rasa import FakeRasa
 
@@ -488,6 +488,19 @@ def test_public_pages(client: FlaskClient) -> None:
         "Content-Security-Policy"]
     assert client.get("/c/atlantis").status_code == 404
     assert client.get("/vendor/package.json").status_code == 404
+
+
+def test_public_index_says_what_is_disrupted_from_the_status_database(
+    client: FlaskClient, db_url: str
+) -> None:
+    index = client.get("/").get_data(as_text=True)
+    assert "phone lines and online services disrupted" not in index  # no fixed claim
+    assert "The council phone lines and some services in" in index  # seeded: K&amp;C lines down
+    with session_scope(db_url) as session:
+        for view in list_statuses(session, "kensington_chelsea"):
+            set_status(session, "kensington_chelsea", view.service_id, "operating", "test")
+    index = client.get("/").get_data(as_text=True)
+    assert "All council services are working at the moment." in index
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 

@@ -21,6 +21,7 @@ from bot.db.engine import session_scope
 from bot.db.models import Council, IncidentUpdate, Service
 from bot.services import unsubscribe_link
 from bot.services.councils import to_info
+from bot.services.greeting_turns import disruption_sentence
 from bot.services.status import list_statuses
 
 bp = Blueprint("public", __name__)
@@ -38,7 +39,9 @@ def index() -> str:
     with session_scope(current_app.config["DATABASE_URL"]) as session:
         councils = [to_info(row) for row in session.execute(
             select(Council).order_by(Council.name)).scalars()]
-    return render_template("public/index.html", councils=councils)
+        # what is disrupted comes from the status database now, never from the page's text
+        disruption = {c.id: disruption_sentence(session, c.id) for c in councils}
+    return render_template("public/index.html", councils=councils, disruption=disruption)
 
 
 @bp.get("/c/<council_id>")
