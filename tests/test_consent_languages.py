@@ -120,6 +120,9 @@ def test_sms_number_question_in_the_residents_language(session, code: str) -> No
     asked = ask_contact_reach_turn(session, opened)
     assert asked.messages[0].text == message("sms_number_question", code)
     assert "YES" in asked.messages[0].text and "NO" in asked.messages[0].text
+    titles = [b["title"] for b in asked.messages[0].buttons]
+    assert titles == [message("sms_yes", code), message("sms_no", code)]  # not English
+    assert "Yes" not in titles
 
 
 @pytest.mark.parametrize("code", ["pl", "ar"])

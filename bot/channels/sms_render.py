@@ -216,7 +216,7 @@ def choices_from_buttons(buttons: Iterable[Mapping[str, Any]]) -> list[tuple[str
     choices = []
     for button in buttons:
         payload = str(button.get("payload") or button.get("title") or "").strip()
-        title = to_gsm7(str(button.get("title") or payload))
+        title, _ = sms_body(str(button.get("title") or payload), PART_SEPTETS)  # keeps Arabic
         if payload and title:
             choices.append((title, payload))
     return choices

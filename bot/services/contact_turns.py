@@ -14,6 +14,7 @@ import re
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case
+from bot.language import message
 from bot.parsing.contact import (
     NAME_PHRASE,
     TIME_PHRASE,
@@ -252,7 +253,7 @@ def late_contact_turn(session: Session, ctx: TurnContext) -> Outcome | None:
     if not useful and not details.invalid:
         return None
     if details.invalid and not (details.phone or details.email):
-        return Outcome().say(reask_text(details.invalid))
+        return Outcome().say(reask_text(details.invalid, ctx.language))
     before = {"phone": case.phone, "email": case.email, "postcode": case.postcode,
               "name": case.name, "time": case.contact_time,
               "numbers": (case.details or {}).get("phone_numbers"), "reference": case.reference}
@@ -321,13 +322,9 @@ def contact_markers(case: Case) -> dict[str, str | None]:
     }
 
 
-def reask_text(invalid: list[str]) -> str:
-    if "phone" in invalid:
-        return (
-            "That number doesn't look like a UK phone number. A mobile has 11 digits and starts "
-            "07 (like 07700 900123); a landline starts 01 or 02."
-        )
-    return "That email address doesn't look complete. It should look like name@example.com."
+def reask_text(invalid: list[str], language: str = "en") -> str:
+    """What was wrong with a number or email, in the resident's language."""
+    return message("reask_phone" if "phone" in invalid else "reask_email", language)
 
 
 def how_we_will_contact(case: Case) -> str:

@@ -563,7 +563,7 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     if requested and not found and is_skip(ctx.text) and not consent:
         _mark_skipped(case, requested, outcome)
     if requested == "contact_reach" and details.invalid and not (case.phone or case.email):
-        outcome.say(reask_text(details.invalid))
+        outcome.say(reask_text(details.invalid, ctx.language))
         outcome.slots["contact_reach"] = None
     session.flush()
     for key, value in contact_markers(case).items():
@@ -671,9 +671,11 @@ def ask_contact_reach_turn(session: Session, ctx: TurnContext) -> Outcome:
     outcome.localised = True
     case = open_case_for(session, ctx.conversation_id)
     if is_sensitive(case) and sms_phone(session, ctx) and not (case.phone or case.email):
+        if is_other_language(ctx):
+            return outcome.say(message("sms_number_question", ctx.language),
+                               [button(message("sms_yes", ctx.language), "affirm"),
+                                button(message("sms_no", ctx.language), "deny")])
         # English: the short wording, so an urgent SMS turn stays within 3 segments
-        question = (message("sms_number_question", ctx.language) if is_other_language(ctx)
-                    else SMS_NUMBER_QUESTION)
-        return outcome.say(question, [button("Yes", "affirm"), button("No", "deny")])
+        return outcome.say(SMS_NUMBER_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
     return outcome.say(message("ask_safe_contact", ctx.language if is_other_language(ctx)
                                else "en"))
