@@ -162,23 +162,29 @@ def login_code() -> ResponseReturnValue:
     return _start_session(identity, next_url)
 
 
+def _enrolment_step(user_id: int, username: str, audit_detail: str) -> tuple[str | None, bool]:
+    """One step of setting up the second factor, shared by the sign-in and account pages:
+    (the secret still to confirm, or None once a right code confirmed it; whether a code was
+    sent and was wrong)."""
+    with _db() as db:
+        secret = second_factor.pending_secret(db, user_id)
+        if request.method == "GET" or not secret:
+            return secret or second_factor.begin_enrolment(db, user_id), False
+        if second_factor.confirm(db, user_id, request.form.get("code", "")[:20]):
+            audit.record(db, username, "auth.totp_enrolled", "staff", audit_detail)
+            return None, False
+        return secret, True
+
+
 @bp.route("/login/set-up", methods=["GET", "POST"])
 def login_enrol() -> ResponseReturnValue:
     """First sign-in of someone who must have a second factor: set it up, then sign in."""
     identity = _pending()
     if identity is None or identity.totp_enabled:
         return _expired()
-    error, status = "", 200
-    with _db() as db:
-        secret = second_factor.pending_secret(db, identity.id)
-        if request.method == "GET" or not secret:
-            secret = secret or second_factor.begin_enrolment(db, identity.id)
-        elif second_factor.confirm(db, identity.id, request.form.get("code", "")[:20]):
-            audit.record(db, identity.username, "auth.totp_enrolled", "staff",
-                         f"at sign-in from {_address()}")
-            secret = None
-        else:
-            error, status = CODE_FAILURE, 401
+    secret, wrong = _enrolment_step(identity.id, identity.username,
+                                    f"at sign-in from {_address()}")
+    error, status = (CODE_FAILURE, 401) if wrong else ("", 200)
     if secret is None:
         next_url = session.get(PENDING_KEY, {}).get("next")
         with _db() as db:
@@ -240,16 +246,8 @@ def two_factor() -> ResponseReturnValue:
     required); turning it off again is a supervisor's reset."""
     if current_user.totp_enabled:
         return redirect(url_for("auth.account"))
-    error, status = "", 200
-    with _db() as db:
-        secret = second_factor.pending_secret(db, current_user.id)
-        if request.method == "GET" or not secret:
-            secret = secret or second_factor.begin_enrolment(db, current_user.id)
-        elif second_factor.confirm(db, current_user.id, request.form.get("code", "")[:20]):
-            audit.record(db, current_user.username, "auth.totp_enrolled", "staff", "")
-            secret = None
-        else:
-            error, status = CODE_FAILURE, 400
+    secret, wrong = _enrolment_step(current_user.id, current_user.username, "")
+    error, status = (CODE_FAILURE, 400) if wrong else ("", 200)
     if secret is None:
         with _db() as db:
             fresh = get_identity(db, current_user.id)
