@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 URGENT = "urgent_help"
+# The per-language group for rows in a language the bot does not support.
+OTHER_LANGUAGES = "other"
 # Regression floors for CI (--gate), a little under what the current model measures: a change
 # that falls below one fails `make test`. (name, "min" or "max", value)
 GATES: dict[str, list[tuple[str, str, float]]] = {
@@ -143,9 +145,17 @@ def score(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[s
         (r["text"], r["service"], p["service"]) for r, p in with_service
         if r["service"] != p["service"]]
     if any("lang" in r for r in rows):
+        from bot.language import SUPPORTED
+
+        # A language the bot does not support (Urdu, Russian...) cannot be identified as itself:
+        # such rows form one "other" group, scored on routing and urgency only.
+        def group(row: dict[str, Any]) -> str:
+            lang = row.get("lang", "en")
+            return lang if lang in SUPPORTED else OTHER_LANGUAGES
+
         by_lang: dict[str, Any] = {}
-        for lang in sorted({r.get("lang", "en") for r in rows}):
-            idx = [i for i, r in enumerate(rows) if r.get("lang", "en") == lang]
+        for lang in sorted({group(r) for r in rows}, key=lambda g: (g == OTHER_LANGUAGES, g)):
+            idx = [i for i, r in enumerate(rows) if group(r) == lang]
             sub_rows = [rows[i] for i in idx]
             sub_pred = [predicted[i] for i in idx]
             pairs_here = list(zip(sub_rows, sub_pred, strict=True))
@@ -153,7 +163,8 @@ def score(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[s
             sub_benign = [p for r, p in pairs_here if r.get("urgency", "none") == "none"]
             by_lang[lang] = {
                 "n": len(idx),
-                "language_id": sum(p["language"] == lang for p in sub_pred) / len(idx),
+                "language_id": (None if lang == OTHER_LANGUAGES else
+                                sum(p["language"] == lang for p in sub_pred) / len(idx)),
                 "route_accuracy": sum(r["intent"] == p["combined"]
                                       for r, p in zip(sub_rows, sub_pred, strict=True)) / len(idx),
                 "urgent_recall": _rate(sum(p["combined"] == URGENT for p in sub_clear),
@@ -162,8 +173,9 @@ def score(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[s
                                       len(sub_benign)),
             }
         report["by_language"] = by_lang
-        report["language_id_accuracy"] = sum(
-            p["language"] == r.get("lang", "en") for r, p in both) / len(rows)
+        known = [(r, p) for r, p in both if group(r) != OTHER_LANGUAGES]
+        report["language_id_accuracy"] = _rate(
+            sum(p["language"] == r.get("lang", "en") for r, p in known), len(known))
     return report
 
 
@@ -189,7 +201,9 @@ def _fmt(value: float | None) -> str:
 def print_report(name: str, report: dict[str, Any]) -> None:
     print(f"\n== {name}: {report['messages']} messages ==")
     if "language_id_accuracy" in report:
-        print(f"language-ID accuracy {_fmt(report['language_id_accuracy'])}")
+        scope = (" (supported languages only)"
+                 if OTHER_LANGUAGES in (report.get("by_language") or {}) else "")
+        print(f"language-ID accuracy {_fmt(report['language_id_accuracy'])}{scope}")
     print(f"NLU parse per message p50 {report.get('parse_ms_p50', 0):.1f} ms, "
           f"p95 {report.get('parse_ms_p95', 0):.1f} ms")
     print(f"route accuracy {_fmt(report['route_accuracy'])}"
