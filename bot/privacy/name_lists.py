@@ -161,6 +161,7 @@ france germany italy america usa canada europe africa asia sylhet kabul lagos du
 british irish scottish welsh european african asian caribbean muslim jewish hindu sikh
 catholic deaf disabled blind autistic adult adults social care children's childrens family
 services service team department support health safety environmental customer
+flat flats apartment room block unit number
 """.split())
 
 # The last word of a street or building name.
@@ -172,7 +173,7 @@ buildings passage broadway circus market quay reach path view heights lodge hall
 residences apartments hotel hostel harbour basin cottages grange common chase croft dene
 drove end field
 fields gardens hollow meadow mount orchard pavement promenade ride ridge side wood
-hse twr est grv dwellings bldgs pde wlk
+hse twr est grv dwellings bldgs pde wlk precinct
 """.split())
 
 # Building and estate words: after "from" ("this is Kemi from Brindle House") they name a home.

@@ -65,6 +65,7 @@ _WEAK = re.compile(
     r"(?:^|[\s,.!])(?:ask(?:\s+for)?|tell|told|spoke\s+to|speak\s+to|talk\s+to|"
     r"pass\s+(?:this|it)\s+(?:on\s+)?to|contact|thanks|thank\s+you|thankyou|cheers|ta|love|"
     r"best\s+wishes|many\s+thanks|can|could|and|under|for|from|with|"
+    r"(?:thanks|thank\s+you)\s+(?:(?:so|very)\s+much|a\s+lot|again)|"
     r"(?:first|sur|fore|last|family)\s*name)[\s,:]*$",
     re.IGNORECASE,
 )
@@ -73,26 +74,30 @@ _WEAK = re.compile(
 _WEAK_STRANGER = re.compile(
     r"(?:^|[\s,.!])(?:ask(?:\s+for)?|tell|told|spoke\s+to|speak\s+to|talk\s+to|contact|"
     r"thanks|thank\s+you|thankyou|cheers|ta|best\s+wishes|many\s+thanks|for|from|"
+    r"(?:thanks|thank\s+you)\s+(?:(?:so|very)\s+much|a\s+lot|again)|"
     r"(?:first|sur|fore|last|family)\s*name)[\s,:]*$",
     re.IGNORECASE,
 )
-_RELATION_LINKS = frozenset("is was called named".split())
-_RELATION_FILLER = re.compile(r"[\s,:]*(?:(?:is|was|called|named)\s+){0,2}$", re.IGNORECASE)
+_RELATION_LINKS = frozenset("is was called named of".split())
+_RELATION_FILLER = re.compile(r"[\s,:]*(?:(?:is|was|called|named|of)\s+){0,2}$", re.IGNORECASE)
 # "its shona again", "it's dan here": whatever the case, the word is a name.
 _AGAIN = re.compile(rf"\b(?:it\s*(?:'s|’s)|its|this\s+is)\s+([{_LETTER}][{_LETTER}'’\-]+)\s+"
                     r"(?:again|here)\b", re.IGNORECASE)
-_SIGN_OFF = re.compile(rf"(?:^|\s)[-–—]\s*([A-Z][{_LETTER}'’\-]*(?:\s+[A-Z]"
+_SIGN_OFF = re.compile(rf"(?:^|\s)[-–—]+\s*([A-Z][{_LETTER}'’\-]*(?:\s+[A-Z]"
                        rf"[{_LETTER}'’\-]*)?)\s*$")
 _HERE = re.compile(rf"^(?:(?:hi|hello|hey)[\s,!]+)?((?:[A-Z][{_LETTER}'’\-]*\s+){{0,2}}"
                    rf"[A-Z][{_LETTER}'’\-]*)\s+(?:here|again)\b")
 # In any case, when every word is a stranger: "marek here", "hodan warsame again".
 _HERE_ANY_CASE = re.compile(rf"^(?:(?:hi|hello|hey|hiya)[\s,!]+)?((?:[{_LETTER}'’\-]+\s+)?"
                             rf"[{_LETTER}'’\-]+)\s+(?:here|again)\b", re.IGNORECASE)
+# A name signing off after a comma, in any case: "pls ring me back, abdullahi hassan".
+_SIGNED_AT_END = re.compile(rf",\s*((?:[{_LETTER}'’\-]+\s+)?[{_LETTER}'’\-]+)\s*[.!x]?\s*$")
 # A name opening the message right before an address: "Tesfaye Flat 4, Clement House",
 # "Ruairi at number 2, Cambridge Gardens", "Bukola, flat 21".
 _BEFORE_ADDRESS = re.compile(
     rf"^((?:[{_LETTER}'’\-]+\s+){{0,2}}?[{_LETTER}'’\-]+)\s*(?:,\s*|\s*\(\s*|\s+(?:at|from|in|of)\s+|\s+)"
-    r"(?=(?:flat|apartment|no\.?\s*\d|number\s+\d|\d{1,4}[a-z]?\s))", re.IGNORECASE)
+    r"(?=(?:flat|apartment|room)\s+\w|(?:(?:no\.?|number)\s*)?\d{1,4}[a-z]?,?\s+[a-z]{3,})",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,14 @@ number no to about with for re but pls please who this ringing living c
 _SELF_INTRO = re.compile(r"(?:^|[\s,.!])(?:i\s*(?:'m|’m|am)|im|this\s+is|it\s*(?:'s|’s)|its)"
                          r"[\s,:]*$", re.IGNORECASE)
 _NAME_WORD_AFTER = frozenset("here again from at in".split())
+# After a relation, a lower-case stranger is a name before these too: "my partner kwesi is..."
+_AFTER_RELATION_NAME = _AFTER_NAME | frozenset(
+    "is was has had will can cant can't needs lives says said who".split())
+
+
+def _english_ending(key: str) -> bool:
+    """"freezing", "ridiculous" (not "Ying", "Ling": short words keep their chance)."""
+    return len(key) > 5 and key.endswith(_ENGLISH_ENDINGS)
 
 
 def _stranger(word: Word) -> bool:
@@ -156,7 +169,7 @@ def _stranger(word: Word) -> bool:
     if key.endswith("s") and (key[:-1] in COMMON_WORDS or key[:-2] in COMMON_WORDS
                               or key[:-3] + "y" in COMMON_WORDS):  # "inputs", "vetoes"
         return False
-    return not key.endswith(_ENGLISH_ENDINGS) and not (
+    return not _english_ending(key) and not (
         len(key) > 5 and key.endswith("ed") and key[-3] not in "aeiouy")
 
 
@@ -254,7 +267,7 @@ def find_names(text: str) -> Iterator[tuple[int, int]]:
             first_ok = (word.capitalised and word.key not in NOT_NAME_CAPITALISED) or _known(word)
             count = _run(text, words, index, first_ok, any_case=False)
             if not count and _stranger(word):  # "my aunt fadumo, she..."
-                count = _ended_run(text, words, index, _AFTER_NAME)
+                count = _ended_run(text, words, index, _AFTER_RELATION_NAME)
         elif _INTRO.search(before):
             first_ok = _looks_like_name(words, index, text) or (
                 word.capitalised and word.key not in NOT_NAME_CAPITALISED)
@@ -286,11 +299,13 @@ def find_names(text: str) -> Iterator[tuple[int, int]]:
         if match:
             candidate = _words(match.group(1))
             if candidate and not any(_never(w) or w.key in NOT_NAME_CAPITALISED
-                                     for w in candidate):
+                                     or _english_ending(w.key) for w in candidate):
                 yield match.start(1), match.start(1) + candidate[-1].end
-    for pattern in (_HERE_ANY_CASE, _BEFORE_ADDRESS):
+    for pattern in (_HERE_ANY_CASE, _BEFORE_ADDRESS, _SIGNED_AT_END):
         match = pattern.search(text)
         if match:
             candidate = _words(match.group(1))
-            if candidate and all(_known(w) or _stranger(w) for w in candidate):
+            # a lone foreign word closing a message ("Maya, mahadsanid") is not a signature
+            lone = pattern is _SIGNED_AT_END and len(candidate) == 1 and not _known(candidate[0])
+            if candidate and not lone and all(_known(w) or _stranger(w) for w in candidate):
                 yield match.start(1), match.start(1) + candidate[-1].end
