@@ -149,6 +149,8 @@ number no to about with for re but pls please who this ringing living c
 _SELF_INTRO = re.compile(r"(?:^|[\s,.!])(?:i\s*(?:'m|’m|am)|im|this\s+is|it\s*(?:'s|’s)|its)"
                          r"[\s,:]*$", re.IGNORECASE)
 _NAME_WORD_AFTER = frozenset("here again from at in".split())
+_NAMES_THAT_ARE_WORDS = AMBIGUOUS_FIRST_NAMES | WORD_NAMES
+_ALL_FIRST_NAMES = FIRST_NAMES | AMBIGUOUS_FIRST_NAMES
 # After a relation, a lower-case stranger is a name before these too: "my partner kwesi is..."
 _AFTER_RELATION_NAME = _AFTER_NAME | frozenset(
     "is was has had will can cant can't needs lives says said who".split())
@@ -199,7 +201,7 @@ def _run(text: str, words: list[Word], index: int, first_ok: bool, any_case: boo
     joined capitalised ones (any joined non-small ones when `any_case`)."""
     if index >= len(words) or not first_ok:
         return 0
-    if _never(words[index]) and words[index].key not in AMBIGUOUS_FIRST_NAMES | WORD_NAMES:
+    if _never(words[index]) and words[index].key not in _NAMES_THAT_ARE_WORDS:
         return 0
     count = 1
     while count < MAX_NAME_WORDS and index + count < len(words):
@@ -260,8 +262,7 @@ def find_names(text: str) -> Iterator[tuple[int, int]]:
                 yield word.start, words[index + count].end
             continue
         if _STRONG.search(before):
-            first_ok = word.key not in NOT_NAME_CAPITALISED or word.key in (
-                FIRST_NAMES | AMBIGUOUS_FIRST_NAMES)
+            first_ok = word.key not in NOT_NAME_CAPITALISED or word.key in (_ALL_FIRST_NAMES)
             count = _run(text, words, index, first_ok, any_case=not word.capitalised)
         elif _after_relation(text, words, index):
             first_ok = (word.capitalised and word.key not in NOT_NAME_CAPITALISED) or _known(word)
@@ -274,7 +275,7 @@ def find_names(text: str) -> Iterator[tuple[int, int]]:
             count = _run(text, words, index, first_ok and not _never(word), any_case=False)
             if not count and not word.capitalised and _stranger(word):  # "im hodan warsame"
                 count = _ended_run(text, words, index, _AFTER_NAME)
-            if (not count and word.key in AMBIGUOUS_FIRST_NAMES | WORD_NAMES
+            if (not count and word.key in _NAMES_THAT_ARE_WORDS
                     and _SELF_INTRO.search(before)):
                 count = _ended_run(text, words, index, _NAME_WORD_AFTER)  # "its said from"
         elif _WEAK.search(before):
