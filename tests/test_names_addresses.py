@@ -167,3 +167,11 @@ def test_masks(text: str, expected: str) -> None:
 )
 def test_ordinary_text_is_kept(text: str) -> None:
     assert [s for s in find_pii(text) if s.type in ("NAME", "ADDRESS")] == []
+
+
+def test_everyday_words_are_words_not_names() -> None:
+    from bot.privacy.name_lists import AMBIGUOUS_FIRST_NAMES, COMMON_WORDS, FIRST_NAMES
+
+    assert len(COMMON_WORDS) > 20000
+    assert {"worried", "heating", "boiler", "glad", "ridiculous", "hope"} <= COMMON_WORDS
+    assert not (FIRST_NAMES - AMBIGUOUS_FIRST_NAMES) & COMMON_WORDS
