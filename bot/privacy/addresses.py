@@ -20,7 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.privacy.name_lists import AMBIGUOUS_SUFFIXES, NOT_STREET_WORDS, STREET_SUFFIXES
+from bot.privacy.name_lists import (
+    AMBIGUOUS_SUFFIXES,
+    COMMON_WORDS,
+    HOME_SUFFIXES,
+    NOT_NAME_CAPITALISED,
+    NOT_STREET_WORDS,
+    STREET_SUFFIXES,
+)
 
 _LETTER = r"A-Za-zÀ-ÖØ-öø-ÿĀ-ž"
 _TOKEN = re.compile(
@@ -59,20 +66,37 @@ _ADDRESS_LIKE = re.compile(
 _NOT_AN_ADDRESS_START = re.compile(
     r"(?:in|on|at|the|was|been|being|leaked|stolen|out|there|not|also|still|now|wrong|"
     r"different|changed|private|safe|secret|included|listed|shown|on)\b", re.IGNORECASE)
+# "this is Kemi from Brindle House": after "from", a building or estate name is a home.
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+# "no collection on kelfield gdns where i live"
+_RESIDENCE_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:which\s+is\s+)?where|that)\s+(?:i|we|my\s+\w+|he|she|they)\s+"
+    r"(?:live|lives|stay|stays|rent|reside)", re.IGNORECASE)
+# An estate or block named without a street word, after a living cue: "i live in Lancaster
+# West", "we live at Lancaster West, block 2" (not "I live in Chelsea": places are listed).
+_NAMED_HOME = re.compile(
+    rf"\b(?:live|lives|living|stay|stays|staying|reside|resides)\s+(?:on|in|at)\s+(?:the\s+)?"
+    rf"((?:[A-Z][{_LETTER}'’\-]+\s+){{0,2}}[A-Z][{_LETTER}'’\-]+)"
+    r"(?=\s*(?:$|[,.;!?)]|\s(?:block|estate|with|since|for|and|but)\b))")
 _PO_BOX = re.compile(r"\bP\.?\s?O\.?\s?Box\s*\d{1,6}\b", re.IGNORECASE)
 _ONE_WORD_STREET = re.compile(r"\b\d{1,4}[A-Za-z]?\s+[A-Z][a-z]+(?:way|gate)\b")
 _BLOCK_AFTER = re.compile(r",?\s*(?:block|blk|floor)\s+[A-Za-z0-9]{1,4}\b", re.IGNORECASE)
 _JOIN_GAP = re.compile(r"\s*(?:,|\bat\b|\bin\b|\bof\b)?\s*", re.IGNORECASE)
 
 
-def _streets(text: str) -> Iterator[tuple[int, int, int | None]]:
-    """(start, end, number start or None) of each street or building name in `text`."""
+def _streets(text: str) -> Iterator[tuple[int, int, int | None, bool]]:
+    """(start, end, number start or None, needs an anchor) of each street or building name.
+
+    A lower-case name before a suffix that is also a word ("edenham way", "thorpe close") is
+    a street only with a number or a living cue, and only when one of its words is not an
+    everyday word ("5 minutes walk", "the other way" stay words)."""
     tokens = list(_TOKEN.finditer(text))
     for index, token in enumerate(tokens):
         word = token.group("word")
         if not word or word.lower().rstrip(".") not in STREET_SUFFIXES:
             continue
         ambiguous = word.lower().rstrip(".") in AMBIGUOUS_SUFFIXES
+        lower_case = False
         first = index
         while index - first < MAX_STREET_WORDS and first > 0:
             previous = tokens[first - 1]
@@ -81,7 +105,9 @@ def _streets(text: str) -> Iterator[tuple[int, int, int | None]]:
             if not name or not joined or name.lower() in NOT_STREET_WORDS:
                 break
             if ambiguous and not name[0].isupper():
-                break
+                if name.lower() in COMMON_WORDS:
+                    break
+                lower_case = True
             first -= 1
         if first == index:
             continue
@@ -91,7 +117,7 @@ def _streets(text: str) -> Iterator[tuple[int, int, int | None]]:
             if text[number.end():tokens[first].start()].strip(" ,") == "":
                 lead = _NUMBER_LEAD.search(text, 0, number.start())
                 number_start = lead.start() if lead else number.start()
-        yield tokens[first].start(), token.end(), number_start
+        yield tokens[first].start(), token.end(), number_start, lower_case
 
 
 def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -109,13 +135,21 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
     """(start, end) of each street address in `text`, in order, merged where they touch."""
     anchored: list[tuple[int, int]] = [m.span() for m in _FLAT.finditer(text)]
     loose: list[tuple[int, int]] = []
-    for start, end, number_start in _streets(text):
+    for start, end, number_start, lower_case in _streets(text):
+        suffix = text[start:end].split()[-1].lower().rstrip(".")
         if number_start is not None:
             anchored.append((number_start, end))
-        elif _RESIDENCE_CUE.search(text, max(0, start - 40), start):
+        elif (_RESIDENCE_CUE.search(text, max(0, start - 40), start)
+              or _RESIDENCE_AFTER.match(text, end)
+              or (suffix in HOME_SUFFIXES and _FROM.search(text, max(0, start - 12), start))):
             anchored.append((start, end))
-        else:
+        elif not lower_case:
             loose.append((start, end))
+    for match in _NAMED_HOME.finditer(text):
+        words = match.group(1).lower().split()
+        if words[0] not in COMMON_WORDS and not any(w.strip("'’") in NOT_NAME_CAPITALISED
+                                                    for w in words):
+            anchored.append(match.span(1))
     anchored += [m.span() for m in _PO_BOX.finditer(text)]
     anchored += [m.span() for m in _ONE_WORD_STREET.finditer(text)]
     for cue in _ADDRESS_IS.finditer(text):

@@ -98,6 +98,9 @@ rose ruby rusty sky summer sunny victoria will violet virginia said rob max eve 
 blessing precious hazel heather holly iris jade dean lee ross dale ken nur sana mei xin ola
 maya mia ella alma bola rana leo milan roman ada ana
 """.split())
+# Names that are everyday words even with a capital after them ("Love Brenda" signs off a
+# text): a name only after a strong cue, a title or "I'm" ("Mrs Love", "my name is Love Okafor").
+WORD_NAMES = frozenset("love young will hope said bill rose joy".split())
 
 TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lady lord rev cllr".split())
 
@@ -147,9 +150,18 @@ octopus ovo microsoft apple google amazon hmrc dwp dvla jobcentre capita royal m
 office bank barclays hsbc lloyds natwest santander monzo halifax nationwide whatsapp
 facebook instagram twitter english polish arabic somali portuguese spanish french urdu
 bengali farsi tigrinya amharic turkish romanian italian chinese st saint
+bayswater belgravia knightsbridge fitzrovia westbourne kilburn harlesden willesden ladbroke
+holland covent strand chinatown queensway wembley stratford brixton peckham lewisham croydon
+tooting putney chiswick barnes richmond kingston harrow hounslow heathrow wormwood whitechapel
+afghanistan ukraine syria iraq iran somalia somaliland eritrea ethiopia sudan nigeria ghana
+poland portugal brazil spain philippines china bangladesh pakistan india lanka morocco
+algeria egypt turkey romania bulgaria lithuania latvia albania kosovo yemen libya lebanon
+palestine gaza jordan kenya uganda zimbabwe jamaica colombia venezuela ecuador peru russia
+france germany italy america usa canada europe africa asia sylhet kabul lagos dublin
 british irish scottish welsh european african asian caribbean muslim jewish hindu sikh
 catholic deaf disabled blind autistic adult adults social care children's childrens family
 services service team department support health safety environmental customer
+flat flats apartment room block unit number
 """.split())
 
 # The last word of a street or building name.
@@ -161,6 +173,13 @@ buildings passage broadway circus market quay reach path view heights lodge hall
 residences apartments hotel hostel harbour basin cottages grange common chase croft dene
 drove end field
 fields gardens hollow meadow mount orchard pavement promenade ride ridge side wood
+hse twr est grv dwellings bldgs pde wlk precinct
+""".split())
+
+# Building and estate words: after "from" ("this is Kemi from Brindle House") they name a home.
+HOME_SUFFIXES = frozenset("""
+estate est house hse court ct tower twr towers mansions dwellings buildings bldgs lodge
+cottages villas
 """.split())
 
 # Suffixes that are also everyday words: after them a number alone is not enough ("5 minutes
@@ -168,7 +187,7 @@ fields gardens hollow meadow mount orchard pavement promenade ride ridge side wo
 AMBIGUOUS_SUFFIXES = frozenset("""
 park green hill court house hall gate view point market place way row walk close rise vale
 lodge tower end field fields side wood mount path ride common chase reach yard passage
-hotel hostel
+hotel hostel est
 """.split())
 
 # Everyday words that never start or sit inside a street name written after a number.
@@ -176,4 +195,24 @@ NOT_STREET_WORDS = frozenset("""
 minutes minute mins hours hour hrs days day weeks week months month years year times time
 people persons kids children adults bags bins boxes floors floor storeys stairs steps doors
 rooms pounds quid percent pence calls emails letters texts visits cats dogs cars
+bed beds bedroom bedrooms bedroomed storey min mins sec secs
 """.split()) | (NOT_NAMES - {"new", "old", "next", "good", "morning"})
+
+
+def _common_words() -> frozenset[str]:
+    from pathlib import Path
+
+    path = Path(__file__).with_name("common_words.txt")
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
+# Everyday words residents write (built by devtools/build_common_words.py from the training
+# examples, the bot's replies and spaCy's stop words), so that a lower-case word that is not
+# one of them, after "I'm" or in a street name after a number, can be taken as a name.
+COMMON_WORDS = _common_words() | NOT_NAMES | frozenset("""
+gutted desperate skint stuck fuming livid furious shocked stressed upset confused lost
+housebound vulnerable diabetic epileptic asthmatic disabled pregnant sorry afraid ashamed
+unwell poorly bedbound new moving leaving home back outside inside here there waiting
+calling again still also just only always never upstairs downstairs opposite next door
+mould damp leak leaks leaking rubbish noise rats mice pests water heating boiler lift lifts
+""".split())

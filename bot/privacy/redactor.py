@@ -625,10 +625,16 @@ def redact(text: str) -> str:
 
     A council's own published number is not personal data and stays (bot/privacy/published).
     """
-    spans = [span for span in find_pii(text)
-             if not (span.type == PHONE and is_published(span.text))]
+    return apply_masks(text, find_pii(text))
+
+
+def apply_masks(text: str, spans: list[PiiSpan]) -> str:
+    """`redact(text)` from spans already found by `find_pii(text)`: for a caller that needs
+    both (the NLU tokenizer masks tokens and hands the masked text to the sentence encoder),
+    so the rules run once per message."""
     for span in reversed(spans):
-        text = text[: span.start] + mask(span.type) + text[span.end:]
+        if not (span.type == PHONE and is_published(span.text)):
+            text = text[: span.start] + mask(span.type) + text[span.end:]
     return text
 
 
