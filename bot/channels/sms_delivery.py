@@ -64,6 +64,12 @@ class OutboxDelivery:
             dropped = await run_sync(sms_outbox.cancel_conversation, part.conversation_id, reason)
             logger.info("%s: %d SMS part(s) not sent (%s)", part.conversation_id, dropped, reason)
             return False
+        if not part.body:  # sealed under a key that has since been rotated: nothing to send
+            await run_sync(sms_outbox.refuse, part.id, sms_outbox.REFUSED, "unreadable")
+            await self._record(phone, "", SendResult(None, "failed", "unreadable"))
+            logger.error("%s: a queued SMS part could not be opened (key rotated?); not sent",
+                         part.conversation_id)
+            return True
         if sender is None:
             result = SendResult(None, "failed", "config")
         else:

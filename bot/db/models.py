@@ -198,7 +198,9 @@ class SmsOutboxItem(Base):
 
     Parts of one conversation go out strictly in `id` order; `claimed_until` lets several Rasa
     instances share the table without sending a part twice. The body is blanked once the part
-    is settled (sent, refused, cancelled): the transcript is the record, not this table.
+    is settled (sent, refused, cancelled): the transcript is the record, not this table. While
+    pending it is sealed like the inbox body (a reply can quote the resident's own details), and
+    opened only by the sender that claims the part.
     """
 
     __tablename__ = "sms_outbox"
@@ -206,7 +208,7 @@ class SmsOutboxItem(Base):
     id = Column(Integer, primary_key=True)
     conversation_id = Column(String(64), nullable=False, index=True)
     batch = Column(String(32), nullable=False)
-    body = Column(Text, nullable=False)
+    body = Column(SealedText, nullable=False)  # sealed while pending (bot/privacy/sealed.py)
     segments = Column(Integer, nullable=True)
     state = Column(String(20), nullable=False, default="pending", index=True)
     attempts = Column(Integer, nullable=False, default=0)
