@@ -135,6 +135,7 @@ class Settings:
     channel_trust_proxy: bool = _var("CHANNEL_TRUST_PROXY")  # False ("1": X-Forwarded-For)
     rest_channel_enabled: bool = _var("REST_CHANNEL_ENABLED")  # True ("0" = off: 404)
     rest_channel_token: str = _var("REST_CHANNEL_TOKEN")  # empty = open (make run)
+    case_check_client_failures: int = _var("CASE_CHECK_CLIENT_FAILURES")  # 20 an hour (>= 1)
     # -- staff console ----------------------------------------------------------------------
     console_url: str = _var("CONSOLE_URL")  # http://localhost:8000
     console_secret_key: str = _var("CONSOLE_SECRET_KEY")  # empty: console generates one
@@ -215,6 +216,7 @@ def get_settings() -> Settings:
         channel_trust_proxy=_env("CHANNEL_TRUST_PROXY", "0") == "1",
         rest_channel_enabled=_env("REST_CHANNEL_ENABLED", "1") != "0",
         rest_channel_token=_env("REST_CHANNEL_TOKEN", ""),
+        case_check_client_failures=max(1, int(_env("CASE_CHECK_CLIENT_FAILURES", "20"))),
         console_url=_env("CONSOLE_URL", "http://localhost:8000"),
         console_secret_key=_env("CONSOLE_SECRET_KEY", ""),
         console_host=_env("CONSOLE_HOST", "127.0.0.1"),

@@ -30,6 +30,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy import func, select
 
 from bot.channels import sms_outbox, sms_store
+from bot.channels.client_key import CLIENT_KEY, client_pseudonym
 from bot.channels.sms_render import (
     EMPTY_REPLY,
     ERROR_REPLY,
@@ -41,7 +42,7 @@ from bot.channels.sms_render import (
 from bot.channels.twilio_sms import EMPTY_TWIML, TwilioSmsInput
 from bot.cli.main import main as bot_main
 from bot.cli.sms import inbound_form, sign
-from bot.config import get_settings
+from bot.config import conversation_id_key, get_settings
 from bot.db.engine import session_scope
 from bot.db.models import (
     Case,
@@ -265,7 +266,8 @@ def test_valid_message_is_answered_under_a_pseudonym(sms: Harness) -> None:
     assert message.sender_id == conversation_of(PHONE)
     assert message.sender_id.startswith("sms-") and len(message.sender_id) == 24
     assert "7700900123" not in message.sender_id
-    assert message.metadata == {"channel": "twilio_sms"}
+    assert message.metadata == {"channel": "twilio_sms", CLIENT_KEY: client_pseudonym(
+        "sms", message.sender_id, conversation_id_key())}
     assert message.input_channel == "twilio_sms"
     assert sms_store.phone_for_conversation(message.sender_id) == PHONE
     assert sms_store.phone_for_conversation("sms-unknown") is None

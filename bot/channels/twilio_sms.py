@@ -48,6 +48,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_inbox, sms_store
+from bot.channels.client_key import CLIENT_KEY, client_pseudonym
 from bot.channels.limits import clean_text
 from bot.channels.sms_delivery import OutboxDelivery, drain_forever
 from bot.channels.sms_notify import notify_forever, stop_named_service, unsubscribe_all
@@ -66,7 +67,7 @@ from bot.channels.sms_render import (
 from bot.channels.sms_store import normalise_sender
 from bot.channels.turn_gate import turn_gate
 from bot.channels.twilio_api import TwilioSender
-from bot.config import Settings, check_conversation_id_key, get_settings
+from bot.config import Settings, check_conversation_id_key, conversation_id_key, get_settings
 from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
@@ -319,6 +320,13 @@ class TwilioSmsInput(InputChannel):
         self.queues = SerialQueues()
         self.owner = sms_inbox.new_owner()
         self._background: list[asyncio.Task[None]] = []
+        self._secret: str | None = None
+
+    def _client_secret(self) -> str:
+        """The key of client pseudonyms, read once (no file read per message on the loop)."""
+        if self._secret is None:
+            self._secret = conversation_id_key()
+        return self._secret
 
     def get_output_channel(self) -> OutputChannel:
         return TwilioSmsOutput()
@@ -484,7 +492,9 @@ class TwilioSmsInput(InputChannel):
     ) -> None:
         message = UserMessage(
             text, output, conversation_id, input_channel=CHANNEL_NAME, message_id=message_sid,
-            metadata={"channel": CHANNEL_NAME},
+            # the sender's number is the client; its conversation id is already its pseudonym
+            metadata={"channel": CHANNEL_NAME,
+                      CLIENT_KEY: client_pseudonym("sms", conversation_id, self._client_secret())},
         )
         try:
             await on_new_message(message)

@@ -175,6 +175,23 @@ class CaseLookupAttempt(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     # the case the identity check was against (migration 0010): failures count per case too
     reference = Column(String(20), nullable=True, index=True)
+    # a pseudonym of the client address or phone the check came from, set by the channel
+    # (migration 0012_guard): failures count per client across references and conversations
+    client_key = Column(String(64), nullable=True, index=True)
+
+
+class ConsoleSignInFailure(Base):
+    """One failed console sign-in (password or code), shared by every console process (#15.6).
+
+    Keys are HMACs under the console's secret: the typed username may be a password typed in
+    the wrong box, and the address is only needed to group failures."""
+
+    __tablename__ = "console_sign_in_failures"
+
+    id = Column(Integer, primary_key=True)
+    address_key = Column(String(64), nullable=False, index=True)
+    account_key = Column(String(64), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
 
 
 class SmsMessage(Base):
