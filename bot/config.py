@@ -249,6 +249,29 @@ def check_conversation_id_key(settings: Settings | None = None) -> None:
         raise ConfigurationError(MISSING_CONVERSATION_ID_KEY)
 
 
+def check_twilio_configuration(settings: Settings | None = None) -> None:
+    """Raise ConfigurationError when real Twilio is only half configured (#15.8).
+
+    With TWILIO_AUTH_TOKEN set and no TWILIO_API_BASE, replies go to Twilio's real API; without
+    the account SID and the sending number they were refused there (or retried for a day) while
+    the console said "Message sent". The SMS channel calls this as it starts, so the server
+    refuses to start and says what to set. Then the conversation-id key is checked as before.
+    """
+    settings = settings or get_settings()
+    if settings.twilio_is_local:
+        return
+    missing = [name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_FROM_NUMBER") if not _env(name, "")]
+    if missing:
+        if not settings.conversation_id_key:
+            missing.append("CONVERSATION_ID_KEY")
+        raise ConfigurationError(
+            "TWILIO_AUTH_TOKEN is set (real Twilio, no TWILIO_API_BASE) but "
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not: the SMS "
+            "channel will not start half configured. Set them (the first two from the Twilio "
+            "console), or unset TWILIO_AUTH_TOKEN to use the local fake Twilio API.")
+    check_conversation_id_key(settings)
+
+
 def conversation_id_key(settings: Settings | None = None) -> str:
     """The HMAC key of SMS conversation ids (pseudonyms of phone numbers).
 

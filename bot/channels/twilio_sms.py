@@ -67,7 +67,12 @@ from bot.channels.sms_render import (
 from bot.channels.sms_store import normalise_sender
 from bot.channels.turn_gate import turn_gate
 from bot.channels.twilio_api import TwilioSender
-from bot.config import Settings, check_conversation_id_key, conversation_id_key, get_settings
+from bot.config import (
+    Settings,
+    check_twilio_configuration,
+    conversation_id_key,
+    get_settings,
+)
 from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
@@ -315,8 +320,9 @@ class TwilioSmsInput(InputChannel):
         return cls()  # everything comes from the environment (bot.config), never the yml
 
     def __init__(self) -> None:
-        # Real Twilio without CONVERSATION_ID_KEY: refuse to start (bot.config says why).
-        check_conversation_id_key()
+        # Real Twilio half configured or without CONVERSATION_ID_KEY: refuse to start
+        # (bot.config says why and what to set).
+        check_twilio_configuration()
         self.queues = SerialQueues()
         self.owner = sms_inbox.new_owner()
         self._background: list[asyncio.Task[None]] = []
