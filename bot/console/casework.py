@@ -18,6 +18,7 @@ from bot.console.labels import OUTCOMES
 from bot.console.rasa_api import Delivery, RasaClient, RasaUnavailable
 from bot.db.engine import session_scope
 from bot.db.models import CASE_STATUSES, Case, CaseNote, StaffUser, utcnow
+from bot.privacy.redactor import redact
 from bot.services.cases import record_event
 
 MAX_REPLY_CHARS = 1000
@@ -139,7 +140,9 @@ class CaseDesk:
             case = self._get(session, reference)
             if live_with(case) != actor:
                 return [Notice("error", "Take the case before replying to the resident.")]
-            record_event(session, case, actor, "reply", text)
+            # The resident gets the words as written; the case keeps a redacted copy, like the
+            # tracker store (#15.4): an officer may quote a number or an address back.
+            record_event(session, case, actor, "reply", redact(text))
             audit.record(session, actor, "case.reply", reference)
             conversation_id = case.conversation_id
             officer = officer_first_name(session, actor)

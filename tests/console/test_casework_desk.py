@@ -159,3 +159,24 @@ def test_taking_a_held_case_needs_confirmation_and_is_recorded(
             AuditLog.action == "case.take", AuditLog.actor == "kim")).scalar_one()
     assert detail == ("assigned to: sam -> kim; live with: sam -> kim "
                       "(taken over from sam)")
+
+
+def test_a_reply_reaches_the_resident_verbatim_and_the_case_keeps_a_redacted_copy(
+    rasa_app: Flask, db_url: str, fake_rasa: FakeRasa
+) -> None:
+    """#15.4: the officer's words go out as written (a number to call back on), while the copy
+    stored with the case is redacted like the tracker's."""
+    add_staff(db_url, "sam")
+    reference = add_case(db_url, "conv-verbatim")
+    fake_rasa.conversation("conv-verbatim")
+    sam = signed_in(rasa_app, "sam")
+    page = f"/staff/cases/{reference}"
+    post(sam, f"{page}/take", {}, page=page)
+    words = "Please call me back on 07700 900555 about 14 Finborough Road."
+    post(sam, f"{page}/reply", {"message": words}, page=page)
+    assert sent_messages(fake_rasa) == [words]
+    with session_scope(db_url) as session:
+        stored = session.execute(select(CaseEvent.detail).where(
+            CaseEvent.kind == "reply")).scalar_one()
+    assert "07700 900555" not in stored and "[PHONE]" in stored
+    assert stored.startswith("Please call me back on")
