@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 
 from bot.channels import sms_outbox, sms_store
 from bot.channels.client_key import CLIENT_KEY, client_pseudonym
+from bot.channels.sms_failures import NOT_DELIVERED
 from bot.channels.sms_render import (
     EMPTY_REPLY,
     ERROR_REPLY,
@@ -611,3 +612,28 @@ def test_cli_send_posts_a_signed_webhook_and_prints_replies(
     assert "< You said: is the tip open" in printed
     assert bot_main(["sms", "outbox", "--to", PHONE]) == 0
     assert "1 message(s)" in capsys.readouterr().out
+
+
+def test_a_text_that_does_not_reach_the_resident_shows_on_the_case(sms: Harness) -> None:
+    """#15.8: refused by Twilio, or reported undelivered later, the officer sees it on the case
+    (once per message, however often Twilio repeats the callback)."""
+    sms.send(body="hello")
+    with session_scope(sms.db_url) as session:
+        case_id = ensure_case(session, conversation_of(PHONE), "twilio_sms", "general").id
+
+    def not_delivered() -> list[str]:
+        with session_scope(sms.db_url) as session:
+            return list(session.execute(select(CaseEvent.detail).where(
+                CaseEvent.case_id == case_id, CaseEvent.kind == NOT_DELIVERED)).scalars())
+
+    sid = sms.outbox()[0]["sid"]
+    update = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30005",
+              "To": PHONE, "AccountSid": ACCOUNT_SID}
+    for _repeat in range(2):
+        assert sms.post(form=dict(update), path=STATUS).status_code == 204
+    assert not_delivered() == [f"A text to the resident was not delivered (Twilio reported it "
+                               f"undelivered, error 30005). Try another way to reach them. [{sid}]"]
+    sms.faults(fail_next=1, status=400)
+    sms.send(body="again")
+    assert wait_until(lambda: len(not_delivered()) == 2, timeout=10), not_delivered()
+    assert "Twilio refused it" in not_delivered()[1]

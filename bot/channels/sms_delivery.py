@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from bot.channels import sms_outbox, sms_store
+from bot.channels.sms_failures import note_not_delivered
 from bot.channels.sms_render import gsm7_segments
 from bot.channels.twilio_api import SendResult, TwilioSender
 from bot.config import get_settings
@@ -80,6 +81,9 @@ class OutboxDelivery:
                 await run_sync(sms_outbox.refuse, part.id, sms_outbox.EXPIRED, result.error_code
                                or "expired")
                 await self._record(phone, part.body, SendResult(None, "failed", "expired"))
+                await run_sync(note_not_delivered, "Twilio could not be reached for "
+                               f"{get_settings().sms_outbox_give_up_hours:g} hours",
+                               part.conversation_id)
                 count_send_failure("expired")
                 logger.error("%s: gave up on an SMS part queued since %s",
                              part.conversation_id, part.created_at)
@@ -95,6 +99,8 @@ class OutboxDelivery:
         else:
             settled = await run_sync(sms_outbox.refuse, part.id, sms_outbox.REFUSED,
                                      result.error_code or "refused")
+            await run_sync(note_not_delivered, "Twilio refused it, error "
+                           f"{result.error_code or 'unknown'}", part.conversation_id)
             count_send_failure("refused")
             logger.error("%s: Twilio refused an SMS part (%s); %d part(s) of that reply dropped",
                          part.conversation_id, result.error_code, settled)

@@ -51,6 +51,7 @@ from bot.channels import sms_inbox, sms_store
 from bot.channels.client_key import CLIENT_KEY, client_pseudonym
 from bot.channels.limits import clean_text
 from bot.channels.sms_delivery import OutboxDelivery, drain_forever
+from bot.channels.sms_failures import FAILED_STATUSES, note_not_delivered
 from bot.channels.sms_notify import notify_forever, stop_named_service, unsubscribe_all
 from bot.channels.sms_render import (
     ERROR_REPLY,
@@ -525,6 +526,11 @@ class TwilioSmsInput(InputChannel):
                 phone=normalise_sender(form.get("To") or ""),
                 error_code=(form.get("ErrorCode") or "")[:20] or None,
             )
+            if status in FAILED_STATUSES:  # shows on the case (bot/channels/sms_failures.py)
+                code = (form.get("ErrorCode") or "")[:20] or "unknown"
+                await run_sync(note_not_delivered, f"Twilio reported it {status}, error {code}",
+                               None, normalise_sender(form.get("To") or ""), message_sid,
+                               pool=ACK_POOL)
         except SQLAlchemyError as error:
             logger.error("could not record status of %s: %s", message_sid, type(error).__name__)
             return response.text("temporarily unavailable, please retry", status=503)
