@@ -637,3 +637,39 @@ def test_a_text_that_does_not_reach_the_resident_shows_on_the_case(sms: Harness)
     sms.send(body="again")
     assert wait_until(lambda: len(not_delivered()) == 2, timeout=10), not_delivered()
     assert "Twilio refused it" in not_delivered()[1]
+
+
+@pytest.mark.parametrize("word", ["REVOKE", "optout", "Revoke."])
+def test_twilios_newer_opt_out_keywords_opt_out(sms: Harness, word: str) -> None:
+    sms.send(body=word)
+    assert sms.count(SmsOptOut, SmsOptOut.phone == PHONE, SmsOptOut.opted_out.is_(True)) == 1
+    assert sms.bodies() == []  # Twilio itself confirms an opt-out; we stay silent
+
+
+def test_twilios_opt_out_type_is_the_residents_choice_whatever_the_words(sms: Harness) -> None:
+    """Advanced Opt-Out may be set up with other words (e.g. in another language): Twilio
+    marks the message with OptOutType, which counts even when the words are not ours."""
+    form = inbound_form(get_settings(), PHONE, "Arrêtez les messages", 0)
+    form["OptOutType"] = "STOP"
+    assert sms.post(form=form).status_code == 200
+    sms.sanic.wait_idle()
+    assert sms.count(SmsOptOut, SmsOptOut.phone == PHONE, SmsOptOut.opted_out.is_(True)) == 1
+    assert sms.bodies() == []
+
+
+def test_twilio_error_21610_means_the_resident_opted_out(sms: Harness) -> None:
+    """Twilio refuses to text a number that opted out with it (21610): we record the opt-out,
+    send nothing more to it and the case says so."""
+    sms.send(body="hello")
+    with session_scope(sms.db_url) as session:
+        ensure_case(session, conversation_of(PHONE), "twilio_sms", "general")
+    sms.faults(fail_next=1, status=400, code=21610)
+    sms.send(body="x" * 400)  # three parts: the first refused, the rest not tried
+    assert wait_until(lambda: sms.count(SmsOptOut, SmsOptOut.phone == PHONE,
+                                        SmsOptOut.opted_out.is_(True)) == 1, timeout=10)
+    sms.send(body="again")
+    assert sms.bodies() == ["You said: hello"]
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state.in_(("pending", "sending"))) == 0
+    with session_scope(sms.db_url) as session:
+        kinds = list(session.execute(select(CaseEvent.kind)).scalars())
+    assert "sms_opted_out" in kinds and NOT_DELIVERED in kinds

@@ -23,6 +23,7 @@ from bot.ops.counters import count_send_failure
 from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
+UNSUBSCRIBED_RECIPIENT = "21610"  # Twilio: "Attempt to send to unsubscribed recipient"
 
 T = TypeVar("T")
 
@@ -101,6 +102,9 @@ class OutboxDelivery:
                                      result.error_code or "refused")
             await run_sync(note_not_delivered, "Twilio refused it, error "
                            f"{result.error_code or 'unknown'}", part.conversation_id)
+            if result.error_code == UNSUBSCRIBED_RECIPIENT:  # they opted out at Twilio (#15.9)
+                await run_sync(sms_store.set_opt_out, phone, True, part.conversation_id)
+                await run_sync(sms_outbox.cancel_conversation, part.conversation_id, "opted-out")
             count_send_failure("refused")
             logger.error("%s: Twilio refused an SMS part (%s); %d part(s) of that reply dropped",
                          part.conversation_id, result.error_code, settled)

@@ -104,12 +104,18 @@ class WebhookRefused(Exception):
         self.reason = reason
 
 
+OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
+
+
 @dataclass(frozen=True)
 class InboundSms:
     message_sid: str
     phone: str
     body: str
     num_media: int
+    # Twilio's Advanced Opt-Out says which keyword it matched (STOP, START, HELP), whatever
+    # words the account set up for it: that is the resident's choice, not ours to re-read.
+    opt_out_type: str = ""
 
     @property
     def readable(self) -> bool:
@@ -192,7 +198,8 @@ def parse_inbound(form: RequestParameters) -> InboundSms:
     if not 0 <= num_media <= MAX_NUM_MEDIA:
         raise WebhookRefused(400, f"NumMedia is not between 0 and {MAX_NUM_MEDIA}")
     # NUL (and any lone surrogate) would break the database and NLU: cleaned, still answered.
-    return InboundSms(message_sid, phone, clean_text(form.get("Body") or ""), num_media)
+    return InboundSms(message_sid, phone, clean_text(form.get("Body") or ""), num_media,
+                      (form.get("OptOutType") or "").strip().upper()[:10])
 
 
 def twiml_ack() -> HTTPResponse:
@@ -471,7 +478,8 @@ class TwilioSmsInput(InputChannel):
         self, sms: InboundSms, conversation_id: str, output: OutputChannel
     ) -> bool:
         """Act on STOP / START / HELP; True when the message needs nothing more."""
-        keyword = None if sms.num_media else classify_keyword(sms.body)
+        keyword = OPT_OUT_TYPES.get(sms.opt_out_type) or (
+            None if sms.num_media else classify_keyword(sms.body))
         if keyword == "stop":
             flagged = await run_sync(sms_store.set_opt_out, sms.phone, True, conversation_id)
             ended = await run_sync(unsubscribe_all, sms.phone)
