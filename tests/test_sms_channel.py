@@ -27,7 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.channels import sms_outbox, sms_store
 from bot.channels.client_key import CLIENT_KEY, client_pseudonym
@@ -673,3 +673,25 @@ def test_twilio_error_21610_means_the_resident_opted_out(sms: Harness) -> None:
     with session_scope(sms.db_url) as session:
         kinds = list(session.execute(select(CaseEvent.kind)).scalars())
     assert "sms_opted_out" in kinds and NOT_DELIVERED in kinds
+
+
+def test_a_reply_that_expires_in_the_outbox_shows_on_the_case(sms: Harness) -> None:
+    sms.send(body="hello")
+    with session_scope(sms.db_url) as session:
+        case_id = ensure_case(session, conversation_of(PHONE), "twilio_sms", "general").id
+    sms.faults(fail_next=10_000, status=503)  # Twilio's API down
+    sms.send(body="again")
+    assert wait_until(lambda: sms.count(SmsOutboxItem, SmsOutboxItem.state == "pending") == 1)
+    with session_scope(sms.db_url) as session:  # a day has gone by
+        session.execute(update(SmsOutboxItem).where(SmsOutboxItem.state == "pending").values(
+            created_at=utcnow() - timedelta(hours=25), next_attempt_at=utcnow()))
+
+    def expired_events() -> list[str]:
+        with session_scope(sms.db_url) as session:
+            return list(session.execute(select(CaseEvent.detail).where(
+                CaseEvent.case_id == case_id, CaseEvent.kind == NOT_DELIVERED)).scalars())
+
+    assert wait_until(lambda: len(expired_events()) == 1, timeout=30)
+    sms.faults(fail_next=0)
+    assert "could not be reached for 24 hours" in expired_events()[0]
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state == "expired") == 1
