@@ -17,6 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from bot.channels.client_key import client_from_metadata
 from bot.config import get_settings
 from bot.db.engine import session_scope
 from bot.services.language_turns import conversation_language, finish_turn
@@ -42,6 +43,7 @@ def context_from_tracker(tracker: Tracker) -> TurnContext:
     for entity in latest.get("entities") or []:
         entities.setdefault(entity.get("entity"), []).append(entity.get("value"))
     metadata = latest.get("metadata") or {}
+    client = client_from_metadata(metadata)  # the channel's, from the top level only
     custom = metadata.get("customData") if isinstance(metadata, dict) else None
     if isinstance(custom, dict):
         metadata = {**metadata, **custom}
@@ -56,6 +58,7 @@ def context_from_tracker(tracker: Tracker) -> TurnContext:
         latest_action=tracker.latest_action_name,
         language=conversation_language(latest.get("language"), tracker.get_slot("language")),
         intent_confidence=(latest.get("intent") or {}).get("confidence"),
+        client=client,
     )
 
 

@@ -135,6 +135,7 @@ class Settings:
     channel_trust_proxy: bool = _var("CHANNEL_TRUST_PROXY")  # False ("1": X-Forwarded-For)
     rest_channel_enabled: bool = _var("REST_CHANNEL_ENABLED")  # True ("0" = off: 404)
     rest_channel_token: str = _var("REST_CHANNEL_TOKEN")  # empty = open (make run)
+    case_check_client_failures: int = _var("CASE_CHECK_CLIENT_FAILURES")  # 20 an hour (>= 1)
     # -- staff console ----------------------------------------------------------------------
     console_url: str = _var("CONSOLE_URL")  # http://localhost:8000
     console_secret_key: str = _var("CONSOLE_SECRET_KEY")  # empty: console generates one
@@ -215,6 +216,7 @@ def get_settings() -> Settings:
         channel_trust_proxy=_env("CHANNEL_TRUST_PROXY", "0") == "1",
         rest_channel_enabled=_env("REST_CHANNEL_ENABLED", "1") != "0",
         rest_channel_token=_env("REST_CHANNEL_TOKEN", ""),
+        case_check_client_failures=max(1, int(_env("CASE_CHECK_CLIENT_FAILURES", "20"))),
         console_url=_env("CONSOLE_URL", "http://localhost:8000"),
         console_secret_key=_env("CONSOLE_SECRET_KEY", ""),
         console_host=_env("CONSOLE_HOST", "127.0.0.1"),
@@ -245,6 +247,29 @@ def check_conversation_id_key(settings: Settings | None = None) -> None:
     settings = settings or get_settings()
     if not settings.conversation_id_key and not settings.twilio_is_local:
         raise ConfigurationError(MISSING_CONVERSATION_ID_KEY)
+
+
+def check_twilio_configuration(settings: Settings | None = None) -> None:
+    """Raise ConfigurationError when real Twilio is only half configured (#15.8).
+
+    With TWILIO_AUTH_TOKEN set and no TWILIO_API_BASE, replies go to Twilio's real API; without
+    the account SID and the sending number they were refused there (or retried for a day) while
+    the console said "Message sent". The SMS channel calls this as it starts, so the server
+    refuses to start and says what to set. Then the conversation-id key is checked as before.
+    """
+    settings = settings or get_settings()
+    if settings.twilio_is_local:
+        return
+    missing = [name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_FROM_NUMBER") if not _env(name, "")]
+    if missing:
+        if not settings.conversation_id_key:
+            missing.append("CONVERSATION_ID_KEY")
+        raise ConfigurationError(
+            "TWILIO_AUTH_TOKEN is set (real Twilio, no TWILIO_API_BASE) but "
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not: the SMS "
+            "channel will not start half configured. Set them (the first two from the Twilio "
+            "console), or unset TWILIO_AUTH_TOKEN to use the local fake Twilio API.")
+    check_conversation_id_key(settings)
 
 
 def conversation_id_key(settings: Settings | None = None) -> str:

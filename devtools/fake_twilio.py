@@ -8,7 +8,8 @@ Speaks just enough of the real API for twilio-python:
   POSTs a correctly signed status callback ("sent", then "delivered") to its StatusCallback.
 - `GET /_fake/messages?to=+44...` lists stored messages as JSON; `DELETE /_fake/messages` clears.
 - `GET /_fake/callbacks` lists the status callbacks made and the HTTP status each got.
-- Fault injection: `POST /_fake/faults {"fail_next": 3, "status": 500}` or
+- Fault injection: `POST /_fake/faults {"fail_next": 3, "status": 500}` (optionally a Twilio
+  error `"code"`, e.g. 21610 for an unsubscribed recipient) or
   `{"delay_next": 2, "seconds": 12}` (the message is stored at once, the answer delayed, like a
   slow Twilio); `DELETE /_fake/faults` resets.
 
@@ -77,7 +78,7 @@ class FakeTwilio:
         self.reset_faults()
 
     def reset_faults(self) -> None:
-        self.faults = {"fail_next": 0, "status": 500, "delay_next": 0, "seconds": 0.0}
+        self.faults = {"fail_next": 0, "status": 500, "code": 0, "delay_next": 0, "seconds": 0.0}
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -106,7 +107,8 @@ class FakeTwilio:
         if self.faults["fail_next"] > 0:
             self.faults["fail_next"] -= 1
             status = int(self.faults["status"])
-            return _error(status, 20429 if status == 429 else 20500, "Injected fault")
+            code = int(self.faults["code"]) or (20429 if status == 429 else 20500)
+            return _error(status, code, "Injected fault")
         problem = self._invalid(form)
         if problem:
             return problem

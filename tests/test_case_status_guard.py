@@ -9,28 +9,44 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
+from bot.channels.client_key import (
+    CLIENT_KEY,
+    client_from_metadata,
+    client_pseudonym,
+    stamp_client,
+)
 from bot.db.models import Case, CaseEvent, CaseLookupAttempt
 from bot.services.case_status_guard import (
     LOCK_EVENT,
     MAX_FAILURES_PER_CASE,
+    client_locked_until,
     identity_matches,
     locked_until,
 )
-from bot.services.case_status_turns import CASE_LOCKED, NO_MATCH, case_status_turn
+from bot.services.case_status_turns import (
+    CASE_LOCKED,
+    CLIENT_LOCKED,
+    NO_MATCH,
+    NOT_FOUND_BY_PHONE,
+    case_status_turn,
+)
 from tests.test_conversation_threads import _submitted_case
 from tests.test_turns import ctx, texts
 
 RIGHT = "W10 6EL 0118"  # the case from _submitted_case: W10 6EL, 07700 900118
 
 
-def check(session, reference: str, answer: str, conversation: str) -> str:
-    asked = case_status_turn(session, ctx(reference, "case_status", conversation=conversation))
+def check(session, reference: str, answer: str, conversation: str,
+          client: str | None = None) -> str:
+    asked = case_status_turn(session, ctx(reference, "case_status", conversation=conversation,
+                                          client=client))
     if asked.slots.get("pending") != "identity":
         return texts(asked)
     return texts(case_status_turn(session, ctx(answer, "inform", conversation=conversation,
-                                               slots=asked.slots)))
+                                               slots=asked.slots, client=client)))
 
 
 def case_of(session, reference: str) -> Case:
@@ -100,3 +116,97 @@ def test_an_sms_conversation_gets_its_own_case_straight_away(session) -> None:
     answered = case_status_turn(session, ctx("any news on my case?", "case_status",
                                              conversation="sms-0123456789abcdef0123"))
     assert "waiting for a member of staff" in texts(answered)
+
+
+# -- per client, across references and conversations (the channel's pseudonym) ----------------
+
+GUESSER = client_pseudonym("rest", "203.0.113.7", "test-key")
+NEIGHBOUR = client_pseudonym("rest", "198.51.100.4", "test-key")
+
+
+def test_a_client_guessing_across_references_is_locked_out(
+    session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two wrong answers per case (never enough to lock a case), a new conversation every
+    time: the client is stopped all the same, and only that client."""
+    monkeypatch.setenv("CASE_CHECK_CLIENT_FAILURES", "6")
+    references = [_submitted_case(session, conversation=f"owner-{n}") for n in range(4)]
+    guesses = 0
+    for reference in references[:3]:
+        for digits in ("1111", "2222"):
+            assert NO_MATCH in check(session, reference, f"W10 6EL {digits}", f"g{guesses}",
+                                     client=GUESSER)
+            guesses += 1
+    assert all(locked_until(session, reference) is None for reference in references)
+    assert client_locked_until(session, GUESSER) is not None
+    # Even the right answer for a case it never tried, from a brand-new conversation:
+    assert check(session, references[3], RIGHT, "fresh", client=GUESSER) == CLIENT_LOCKED
+    # The lost-reference route is closed to it too.
+    by_phone = case_status_turn(session, ctx("07700 900118 W10 6EL", "case_status",
+                                             conversation="fresh2", client=GUESSER))
+    assert texts(by_phone) == CLIENT_LOCKED
+    # Another client (another address) is answered as usual.
+    assert "waiting for a member of staff" in check(session, references[3], RIGHT, "other",
+                                                    client=NEIGHBOUR)
+
+
+def test_a_client_lock_opens_after_the_window_and_the_limit_is_a_setting(
+    session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASE_CHECK_CLIENT_FAILURES", "2")
+    reference = _submitted_case(session)
+    for guess in range(2):
+        check(session, reference, "W10 6EL 9999", f"w{guess}", client=GUESSER)
+    assert check(session, reference, RIGHT, "resident", client=GUESSER) == CLIENT_LOCKED
+    session.execute(update(CaseLookupAttempt).where(CaseLookupAttempt.client_key == GUESSER)
+                    .values(created_at=CaseLookupAttempt.created_at - timedelta(minutes=61)))
+    assert client_locked_until(session, GUESSER) is None
+    assert "waiting for a member of staff" in check(session, reference, RIGHT, "resident",
+                                                    client=GUESSER)
+
+
+def test_wrong_phone_and_postcode_count_per_client_but_unknown_references_do_not(
+    session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lost-reference search is an identity guess; an unknown reference is usually a typo
+    (limited per conversation only)."""
+    monkeypatch.setenv("CASE_CHECK_CLIENT_FAILURES", "2")
+    for n in range(4):
+        assert "I can't find a case" in check(session, "KC-7KQ2-M9XD", "", f"typo{n}",
+                                              client=GUESSER)
+    assert client_locked_until(session, GUESSER) is None
+    for n in range(2):
+        missed = case_status_turn(session, ctx("07700 900999 W10 6EL", "case_status",
+                                               conversation=f"p{n}", client=GUESSER))
+        assert NOT_FOUND_BY_PHONE in texts(missed)
+    assert client_locked_until(session, GUESSER) is not None
+    assert client_locked_until(session, None) is None  # no channel pseudonym: not counted
+
+
+def test_only_the_channel_can_name_the_client() -> None:
+    """Whatever a resident puts in metadata (top level or customData) is replaced."""
+    claimed = {CLIENT_KEY: NEIGHBOUR, "customData": {CLIENT_KEY: NEIGHBOUR, "council": "x"},
+               "council": "westminster"}
+    stamped = stamp_client(claimed, GUESSER)
+    assert stamped[CLIENT_KEY] == GUESSER and CLIENT_KEY not in stamped["customData"]
+    assert stamped["customData"] == {"council": "x"} and stamped["council"] == "westminster"
+    assert claimed[CLIENT_KEY] == NEIGHBOUR  # the caller's dict is not changed
+    assert client_from_metadata(stamped) == GUESSER
+    for bad in ({CLIENT_KEY: "anything"}, {CLIENT_KEY: 5}, None, [], {}):
+        assert client_from_metadata(bad) is None
+    assert client_pseudonym("sms", "sms-abc", "k") != client_pseudonym("web", "sms-abc", "k")
+    assert client_pseudonym("web", "1.2.3.4", "k") != client_pseudonym("web", "1.2.3.4", "k2")
+    assert "203.0.113.7" not in GUESSER
+
+
+def test_the_action_glue_reads_the_client_from_the_top_level_only() -> None:
+    from rasa_sdk import Tracker
+
+    from actions.runtime import context_from_tracker
+
+    def tracker(metadata: dict) -> Tracker:
+        return Tracker("c1", {}, {"text": "hi", "metadata": metadata}, [], False, None, {}, "")
+
+    assert context_from_tracker(tracker({CLIENT_KEY: GUESSER})).client == GUESSER
+    forged = tracker({"customData": {CLIENT_KEY: NEIGHBOUR}})
+    assert context_from_tracker(forged).client is None

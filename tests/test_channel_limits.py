@@ -28,6 +28,7 @@ from sanic import Sanic
 from sanic.request import RequestParameters
 
 import bot.config as config
+from bot.channels.client_key import CLIENT_KEY
 from bot.channels.limits import (
     INVALID_SESSION_REPLY,
     MAX_SENDER_CHARS,
@@ -46,6 +47,13 @@ from bot.config import get_settings
 REST = "/webhooks/rest/webhook"
 LIMIT_ENV = ("MAX_MESSAGE_CHARS", "MAX_REQUEST_BYTES", "MAX_METADATA_BYTES",
              "CHAT_MAX_PACKET_BYTES")
+
+
+def without_client(metadata: dict, prefix: str) -> dict:
+    """The metadata the resident sent: the channel adds its client pseudonym (client_key.py)."""
+    rest = dict(metadata)
+    assert rest.pop(CLIENT_KEY, "").startswith(prefix)
+    return rest
 
 
 class EchoAgent:
@@ -249,7 +257,8 @@ def test_rest_metadata_over_the_limit_is_413(server: ChannelServer) -> None:
 
 def test_rest_small_metadata_reaches_rasa(server: ChannelServer) -> None:
     post(server, {"sender": sender(), "message": "hi", "metadata": {"council": "westminster"}})
-    assert server.agent.received[0].metadata == {"council": "westminster"}
+    assert without_client(server.agent.received[0].metadata, "rest-") == {
+        "council": "westminster"}
 
 
 # --- REST: sender and input_channel ----------------------------------------------------------
@@ -318,7 +327,7 @@ def test_rest_lone_surrogate_is_cleaned_and_answered(server: ChannelServer) -> N
     assert reply.status_code == 200, reply.text[:300]
     message = server.agent.received[0]
     assert message.text == "\ufffd lone surrogate"
-    assert message.metadata == {"note": "x\ufffd"}
+    assert without_client(message.metadata, "rest-") == {"note": "x\ufffd"}
     assert reply.json()[0]["text"] == "You said: \ufffd lone surrogate"
 
 
@@ -479,7 +488,8 @@ def test_chat_metadata_over_the_limit_is_dropped_and_the_message_answered(
     assert chat.reply_after(0) == "You said: hello"
     chat.say("again", metadata=json.dumps({"council": "westminster"}))
     assert chat.reply_after(1) == "You said: again"
-    assert [m.metadata for m in server.agent.received] == [{}, {"council": "westminster"}]
+    assert [without_client(m.metadata, "web-") for m in server.agent.received] == [
+        {}, {"council": "westminster"}]
 
 
 # --- SMS: the same message limit, bounded integers, cleaned text -----------------------------

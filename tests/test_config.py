@@ -119,6 +119,8 @@ def test_environment_overrides(clean_env: Path, monkeypatch: pytest.MonkeyPatch)
 def test_a_configured_key_is_used_as_is(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", REAL_TOKEN)
     monkeypatch.setenv("CONVERSATION_ID_KEY", "configured-key")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)  # whole real configuration
+    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+447700900001")
     assert sms_store.conversation_key() == "configured-key"
     TwilioSmsInput.from_credentials(None)  # real Twilio with a key: starts
     assert not (clean_env / "conversation_id_key").exists()
@@ -174,3 +176,36 @@ def test_rotating_the_twilio_token_keeps_the_pseudonym(
     before = sms_store.pseudonym("+447700900123", sms_store.conversation_key())
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", REAL_TOKEN + "-rotated")
     assert sms_store.pseudonym("+447700900123", sms_store.conversation_key()) == before
+
+
+@pytest.mark.parametrize("unset", [("TWILIO_ACCOUNT_SID",), ("TWILIO_FROM_NUMBER",),
+                                   ("TWILIO_ACCOUNT_SID", "TWILIO_FROM_NUMBER")])
+def test_half_set_real_twilio_refuses_to_start_and_says_what_to_set(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, unset: tuple[str, ...]
+) -> None:
+    """Only TWILIO_AUTH_TOKEN (and a key): replies went to the real API with a fake account
+    SID, were retried for a day and the console said "Message sent" (#15.8)."""
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", REAL_TOKEN)
+    monkeypatch.setenv("CONVERSATION_ID_KEY", "stable-key")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
+    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+447700900001")
+    for name in unset:
+        monkeypatch.delenv(name)
+    with pytest.raises(ConfigurationError) as refused:
+        TwilioSmsInput.from_credentials(None)
+    for name in unset:
+        assert name in str(refused.value)
+    assert "CONVERSATION_ID_KEY" not in str(refused.value)
+
+
+def test_fully_set_real_twilio_or_the_local_fake_starts(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", REAL_TOKEN)
+    monkeypatch.setenv("CONVERSATION_ID_KEY", "stable-key")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
+    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+447700900001")
+    assert TwilioSmsInput.from_credentials(None) is not None
+    monkeypatch.delenv("TWILIO_ACCOUNT_SID")
+    monkeypatch.setenv("TWILIO_API_BASE", "http://127.0.0.1:8025")  # the local fake
+    assert TwilioSmsInput.from_credentials(None) is not None

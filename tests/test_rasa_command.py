@@ -55,3 +55,22 @@ def test_procfile_rasa_line_keeps_the_token_whole(token: str, tmp_path: Path) ->
     args = parse_rasa(expanded)
     assert args.auth_token == token
     assert args.cors == ["http://localhost:8000"]
+
+
+def test_the_rasa_server_listens_on_loopback_unless_told_otherwise() -> None:
+    """`rasa run` binds 0.0.0.0; through bot.server (the Procfile, devstack, the benchmarks)
+    the HTTP API stays on 127.0.0.1 unless an interface is named (#15.9)."""
+    from bot.server import with_loopback_default
+
+    procfile_args = next(
+        row.split(":", 1)[1] for row in (PROJECT_ROOT / "Procfile").read_text().splitlines()
+        if row.startswith("rasa:")
+    ).split("bot.server", 1)[1].split()
+    assert parse_rasa(with_loopback_default(procfile_args)).interface == "127.0.0.1"
+    launched = rasa_run_argv(token="t", port=5005, model="m", endpoints="e", cors="c")
+    assert parse_rasa(with_loopback_default(launched[3:])).interface == "127.0.0.1"
+    assert parse_rasa(with_loopback_default(["run", "--interface", "0.0.0.0"])).interface \
+        == "0.0.0.0"
+    assert parse_rasa(with_loopback_default(["run", "--interface=10.0.0.5"])).interface \
+        == "10.0.0.5"
+    assert with_loopback_default(["train"]) == ["train"]

@@ -27,9 +27,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.channels import sms_outbox, sms_store
+from bot.channels.client_key import CLIENT_KEY, client_pseudonym
+from bot.channels.sms_failures import NOT_DELIVERED
 from bot.channels.sms_render import (
     EMPTY_REPLY,
     ERROR_REPLY,
@@ -41,7 +43,7 @@ from bot.channels.sms_render import (
 from bot.channels.twilio_sms import EMPTY_TWIML, TwilioSmsInput
 from bot.cli.main import main as bot_main
 from bot.cli.sms import inbound_form, sign
-from bot.config import get_settings
+from bot.config import conversation_id_key, get_settings
 from bot.db.engine import session_scope
 from bot.db.models import (
     Case,
@@ -265,7 +267,8 @@ def test_valid_message_is_answered_under_a_pseudonym(sms: Harness) -> None:
     assert message.sender_id == conversation_of(PHONE)
     assert message.sender_id.startswith("sms-") and len(message.sender_id) == 24
     assert "7700900123" not in message.sender_id
-    assert message.metadata == {"channel": "twilio_sms"}
+    assert message.metadata == {"channel": "twilio_sms", CLIENT_KEY: client_pseudonym(
+        "sms", message.sender_id, conversation_id_key())}
     assert message.input_channel == "twilio_sms"
     assert sms_store.phone_for_conversation(message.sender_id) == PHONE
     assert sms_store.phone_for_conversation("sms-unknown") is None
@@ -609,3 +612,86 @@ def test_cli_send_posts_a_signed_webhook_and_prints_replies(
     assert "< You said: is the tip open" in printed
     assert bot_main(["sms", "outbox", "--to", PHONE]) == 0
     assert "1 message(s)" in capsys.readouterr().out
+
+
+def test_a_text_that_does_not_reach_the_resident_shows_on_the_case(sms: Harness) -> None:
+    """#15.8: refused by Twilio, or reported undelivered later, the officer sees it on the case
+    (once per message, however often Twilio repeats the callback)."""
+    sms.send(body="hello")
+    with session_scope(sms.db_url) as session:
+        case_id = ensure_case(session, conversation_of(PHONE), "twilio_sms", "general").id
+
+    def not_delivered() -> list[str]:
+        with session_scope(sms.db_url) as session:
+            return list(session.execute(select(CaseEvent.detail).where(
+                CaseEvent.case_id == case_id, CaseEvent.kind == NOT_DELIVERED)).scalars())
+
+    sid = sms.outbox()[0]["sid"]
+    update = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30005",
+              "To": PHONE, "AccountSid": ACCOUNT_SID}
+    for _repeat in range(2):
+        assert sms.post(form=dict(update), path=STATUS).status_code == 204
+    assert not_delivered() == [f"A text to the resident was not delivered (Twilio reported it "
+                               f"undelivered, error 30005). Try another way to reach them. [{sid}]"]
+    sms.faults(fail_next=1, status=400)
+    sms.send(body="again")
+    assert wait_until(lambda: len(not_delivered()) == 2, timeout=10), not_delivered()
+    assert "Twilio refused it" in not_delivered()[1]
+
+
+@pytest.mark.parametrize("word", ["REVOKE", "optout", "Revoke."])
+def test_twilios_newer_opt_out_keywords_opt_out(sms: Harness, word: str) -> None:
+    sms.send(body=word)
+    assert sms.count(SmsOptOut, SmsOptOut.phone == PHONE, SmsOptOut.opted_out.is_(True)) == 1
+    assert sms.bodies() == []  # Twilio itself confirms an opt-out; we stay silent
+
+
+def test_twilios_opt_out_type_is_the_residents_choice_whatever_the_words(sms: Harness) -> None:
+    """Advanced Opt-Out may be set up with other words (e.g. in another language): Twilio
+    marks the message with OptOutType, which counts even when the words are not ours."""
+    form = inbound_form(get_settings(), PHONE, "Arrêtez les messages", 0)
+    form["OptOutType"] = "STOP"
+    assert sms.post(form=form).status_code == 200
+    sms.sanic.wait_idle()
+    assert sms.count(SmsOptOut, SmsOptOut.phone == PHONE, SmsOptOut.opted_out.is_(True)) == 1
+    assert sms.bodies() == []
+
+
+def test_twilio_error_21610_means_the_resident_opted_out(sms: Harness) -> None:
+    """Twilio refuses to text a number that opted out with it (21610): we record the opt-out,
+    send nothing more to it and the case says so."""
+    sms.send(body="hello")
+    with session_scope(sms.db_url) as session:
+        ensure_case(session, conversation_of(PHONE), "twilio_sms", "general")
+    sms.faults(fail_next=1, status=400, code=21610)
+    sms.send(body="x" * 400)  # three parts: the first refused, the rest not tried
+    assert wait_until(lambda: sms.count(SmsOptOut, SmsOptOut.phone == PHONE,
+                                        SmsOptOut.opted_out.is_(True)) == 1, timeout=10)
+    sms.send(body="again")
+    assert sms.bodies() == ["You said: hello"]
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state.in_(("pending", "sending"))) == 0
+    with session_scope(sms.db_url) as session:
+        kinds = list(session.execute(select(CaseEvent.kind)).scalars())
+    assert "sms_opted_out" in kinds and NOT_DELIVERED in kinds
+
+
+def test_a_reply_that_expires_in_the_outbox_shows_on_the_case(sms: Harness) -> None:
+    sms.send(body="hello")
+    with session_scope(sms.db_url) as session:
+        case_id = ensure_case(session, conversation_of(PHONE), "twilio_sms", "general").id
+    sms.faults(fail_next=10_000, status=503)  # Twilio's API down
+    sms.send(body="again")
+    assert wait_until(lambda: sms.count(SmsOutboxItem, SmsOutboxItem.state == "pending") == 1)
+    with session_scope(sms.db_url) as session:  # a day has gone by
+        session.execute(update(SmsOutboxItem).where(SmsOutboxItem.state == "pending").values(
+            created_at=utcnow() - timedelta(hours=25), next_attempt_at=utcnow()))
+
+    def expired_events() -> list[str]:
+        with session_scope(sms.db_url) as session:
+            return list(session.execute(select(CaseEvent.detail).where(
+                CaseEvent.case_id == case_id, CaseEvent.kind == NOT_DELIVERED)).scalars())
+
+    assert wait_until(lambda: len(expired_events()) == 1, timeout=30)
+    sms.faults(fail_next=0)
+    assert "could not be reached for 24 hours" in expired_events()[0]
+    assert sms.count(SmsOutboxItem, SmsOutboxItem.state == "expired") == 1

@@ -13,6 +13,8 @@ REQUEST_MAX_SIZE):
   limits.sender_problem) or a `message` that is not a string is refused with 400;
 - invalid UTF-8 and lone surrogates are replaced with U+FFFD, so the resident is answered;
 - `input_channel` from the caller is ignored: the channel is the one the request came in on;
+- the metadata gets a pseudonym of the client address (bot/channels/client_key.py), replacing
+  anything the caller sent under that name, so case-status failures count per client;
 - with REST_CHANNEL_ENABLED=0 every request is 404; with REST_CHANNEL_TOKEN set, a request
   without `Authorization: Bearer <that token>` is 401 (a public deployment: integrations only);
 - a client address or a sender over its rate limit (bot/channels/rate_limit.py) gets 429 with
@@ -28,7 +30,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
@@ -38,6 +40,7 @@ from sanic.exceptions import InvalidUsage, PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.client_key import client_pseudonym, stamp_client
 from bot.channels.limits import (
     clean_json,
     clean_text,
@@ -47,7 +50,7 @@ from bot.channels.limits import (
 )
 from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
 from bot.channels.turn_gate import gated
-from bot.config import get_settings
+from bot.config import conversation_id_key, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +175,7 @@ class RestInput(RasaRestInput):
         blueprint = super().blueprint(gated(on_new_message))
         settings = get_settings()
         limits = ChannelRateLimits(settings)
+        key = conversation_id_key()  # read once: no file read on the event loop per request
 
         @blueprint.middleware("request")
         async def check(request: Request) -> HTTPResponse | None:
@@ -184,7 +188,10 @@ class RestInput(RasaRestInput):
                                          limits.trust_proxy)
                 if wait := limits.client(address):
                     raise rate_limited(wait)
-                turn = request.ctx.rest_turn = parse_rest_body(request.body or b"")
+                turn = parse_rest_body(request.body or b"")
+                # who sent it, as only this channel can say (bot/channels/client_key.py)
+                turn = request.ctx.rest_turn = replace(turn, metadata=stamp_client(
+                    turn.metadata, client_pseudonym("rest", address, key)))
                 if wait := limits.sender(turn.sender):
                     raise rate_limited(wait)
             except RestRefusal as refusal:

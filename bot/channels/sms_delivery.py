@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from bot.channels import sms_outbox, sms_store
+from bot.channels.sms_failures import note_not_delivered
 from bot.channels.sms_render import gsm7_segments
 from bot.channels.twilio_api import SendResult, TwilioSender
 from bot.config import get_settings
@@ -22,6 +23,7 @@ from bot.ops.counters import count_send_failure
 from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
+UNSUBSCRIBED_RECIPIENT = "21610"  # Twilio: "Attempt to send to unsubscribed recipient"
 
 T = TypeVar("T")
 
@@ -64,6 +66,12 @@ class OutboxDelivery:
             dropped = await run_sync(sms_outbox.cancel_conversation, part.conversation_id, reason)
             logger.info("%s: %d SMS part(s) not sent (%s)", part.conversation_id, dropped, reason)
             return False
+        if not part.body:  # sealed under a key that has since been rotated: nothing to send
+            await run_sync(sms_outbox.refuse, part.id, sms_outbox.REFUSED, "unreadable")
+            await self._record(phone, "", SendResult(None, "failed", "unreadable"))
+            logger.error("%s: a queued SMS part could not be opened (key rotated?); not sent",
+                         part.conversation_id)
+            return True
         if sender is None:
             result = SendResult(None, "failed", "config")
         else:
@@ -74,6 +82,9 @@ class OutboxDelivery:
                 await run_sync(sms_outbox.refuse, part.id, sms_outbox.EXPIRED, result.error_code
                                or "expired")
                 await self._record(phone, part.body, SendResult(None, "failed", "expired"))
+                await run_sync(note_not_delivered, "Twilio could not be reached for "
+                               f"{get_settings().sms_outbox_give_up_hours:g} hours",
+                               part.conversation_id)
                 count_send_failure("expired")
                 logger.error("%s: gave up on an SMS part queued since %s",
                              part.conversation_id, part.created_at)
@@ -89,6 +100,11 @@ class OutboxDelivery:
         else:
             settled = await run_sync(sms_outbox.refuse, part.id, sms_outbox.REFUSED,
                                      result.error_code or "refused")
+            await run_sync(note_not_delivered, "Twilio refused it, error "
+                           f"{result.error_code or 'unknown'}", part.conversation_id)
+            if result.error_code == UNSUBSCRIBED_RECIPIENT:  # they opted out at Twilio (#15.9)
+                await run_sync(sms_store.set_opt_out, phone, True, part.conversation_id)
+                await run_sync(sms_outbox.cancel_conversation, part.conversation_id, "opted-out")
             count_send_failure("refused")
             logger.error("%s: Twilio refused an SMS part (%s); %d part(s) of that reply dropped",
                          part.conversation_id, result.error_code, settled)

@@ -11,7 +11,10 @@ Rules the functions keep, whichever process (several Rasa instances share one da
 - a claim that outlives its sender (the process died mid-request) is never resent: Twilio may
   have taken it, and a text twice is the one thing worse than a text late. It is marked
   `unconfirmed`, like a request that timed out after it left;
-- the body is blanked once a part is settled: the transcript is the record, not this table.
+- the body is blanked once a part is settled: the transcript is the record, not this table;
+  until then it is sealed (AES-GCM, bot/privacy/sealed.py, through the column type), so the
+  database file, its WAL and backups never hold a pending reply's words in clear. Only
+  `claim_head`, which hands the part to the sender, reads it back.
 
 All functions are synchronous with one short session each; the channel calls them in a thread.
 """

@@ -61,7 +61,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?]) +")
 
 Keyword = Literal["stop", "start", "help"]
 _KEYWORDS: dict[str, Keyword] = {
-    **dict.fromkeys(("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"), "stop"),
+    # Twilio's default opt-out keywords, REVOKE and OPTOUT included (#15.9)
+    **dict.fromkeys(("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
+                     "OPTOUT"), "stop"),
     **dict.fromkeys(("START", "UNSTOP", "YES"), "start"),
     **dict.fromkeys(("HELP", "INFO"), "help"),
 }

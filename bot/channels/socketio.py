@@ -17,6 +17,9 @@
 5. Session ids are issued and signed by the server (bot/channels/chat_session.py): a socket
    joins only a session it was given, a forged or foreign id gets a new one, and a message
    is taken only for the session its socket joined.
+6. Each message's metadata carries a pseudonym of the connecting client's address
+   (bot/channels/client_key.py), replacing any the browser sent: case-status failures are
+   counted per client across conversations.
 The channel keeps the name "socketio", which the console names as the output channel.
 """
 
@@ -33,6 +36,7 @@ from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
 from bot.channels.chat_session import is_issued_session_id, issue_session_id
+from bot.channels.client_key import client_pseudonym, stamp_client
 from bot.channels.limits import (
     INVALID_SESSION_REPLY,
     UNREADABLE_REPLY,
@@ -218,7 +222,8 @@ class SocketIOInput(RasaSocketIOInput):
             message = UserMessage(
                 clean_text(text), ChatOutput(sio, self.bot_message_evt), sender_id,
                 input_channel=self.name(),
-                metadata=chat_metadata(data.get(self.metadata_key), settings),
+                metadata=stamp_client(chat_metadata(data.get(self.metadata_key), settings),
+                                      client_pseudonym("web", addresses.get(sid, ""), key)),
             )
             await handle(message)
 

@@ -48,8 +48,10 @@ from twilio.base.exceptions import TwilioException
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_inbox, sms_store
+from bot.channels.client_key import CLIENT_KEY, client_pseudonym
 from bot.channels.limits import clean_text
 from bot.channels.sms_delivery import OutboxDelivery, drain_forever
+from bot.channels.sms_failures import FAILED_STATUSES, note_not_delivered
 from bot.channels.sms_notify import notify_forever, stop_named_service, unsubscribe_all
 from bot.channels.sms_render import (
     ERROR_REPLY,
@@ -66,7 +68,12 @@ from bot.channels.sms_render import (
 from bot.channels.sms_store import normalise_sender
 from bot.channels.turn_gate import turn_gate
 from bot.channels.twilio_api import TwilioSender
-from bot.config import Settings, check_conversation_id_key, get_settings
+from bot.config import (
+    Settings,
+    check_twilio_configuration,
+    conversation_id_key,
+    get_settings,
+)
 from bot.threads import run_sync
 
 logger = logging.getLogger(__name__)
@@ -97,12 +104,18 @@ class WebhookRefused(Exception):
         self.reason = reason
 
 
+OPT_OUT_TYPES = {"STOP": "stop", "START": "start", "HELP": "help"}
+
+
 @dataclass(frozen=True)
 class InboundSms:
     message_sid: str
     phone: str
     body: str
     num_media: int
+    # Twilio's Advanced Opt-Out says which keyword it matched (STOP, START, HELP), whatever
+    # words the account set up for it: that is the resident's choice, not ours to re-read.
+    opt_out_type: str = ""
 
     @property
     def readable(self) -> bool:
@@ -185,7 +198,8 @@ def parse_inbound(form: RequestParameters) -> InboundSms:
     if not 0 <= num_media <= MAX_NUM_MEDIA:
         raise WebhookRefused(400, f"NumMedia is not between 0 and {MAX_NUM_MEDIA}")
     # NUL (and any lone surrogate) would break the database and NLU: cleaned, still answered.
-    return InboundSms(message_sid, phone, clean_text(form.get("Body") or ""), num_media)
+    return InboundSms(message_sid, phone, clean_text(form.get("Body") or ""), num_media,
+                      (form.get("OptOutType") or "").strip().upper()[:10])
 
 
 def twiml_ack() -> HTTPResponse:
@@ -314,11 +328,19 @@ class TwilioSmsInput(InputChannel):
         return cls()  # everything comes from the environment (bot.config), never the yml
 
     def __init__(self) -> None:
-        # Real Twilio without CONVERSATION_ID_KEY: refuse to start (bot.config says why).
-        check_conversation_id_key()
+        # Real Twilio half configured or without CONVERSATION_ID_KEY: refuse to start
+        # (bot.config says why and what to set).
+        check_twilio_configuration()
         self.queues = SerialQueues()
         self.owner = sms_inbox.new_owner()
         self._background: list[asyncio.Task[None]] = []
+        self._secret: str | None = None
+
+    def _client_secret(self) -> str:
+        """The key of client pseudonyms, read once (no file read per message on the loop)."""
+        if self._secret is None:
+            self._secret = conversation_id_key()
+        return self._secret
 
     def get_output_channel(self) -> OutputChannel:
         return TwilioSmsOutput()
@@ -456,7 +478,8 @@ class TwilioSmsInput(InputChannel):
         self, sms: InboundSms, conversation_id: str, output: OutputChannel
     ) -> bool:
         """Act on STOP / START / HELP; True when the message needs nothing more."""
-        keyword = None if sms.num_media else classify_keyword(sms.body)
+        keyword = OPT_OUT_TYPES.get(sms.opt_out_type) or (
+            None if sms.num_media else classify_keyword(sms.body))
         if keyword == "stop":
             flagged = await run_sync(sms_store.set_opt_out, sms.phone, True, conversation_id)
             ended = await run_sync(unsubscribe_all, sms.phone)
@@ -484,7 +507,9 @@ class TwilioSmsInput(InputChannel):
     ) -> None:
         message = UserMessage(
             text, output, conversation_id, input_channel=CHANNEL_NAME, message_id=message_sid,
-            metadata={"channel": CHANNEL_NAME},
+            # the sender's number is the client; its conversation id is already its pseudonym
+            metadata={"channel": CHANNEL_NAME,
+                      CLIENT_KEY: client_pseudonym("sms", conversation_id, self._client_secret())},
         )
         try:
             await on_new_message(message)
@@ -509,6 +534,11 @@ class TwilioSmsInput(InputChannel):
                 phone=normalise_sender(form.get("To") or ""),
                 error_code=(form.get("ErrorCode") or "")[:20] or None,
             )
+            if status in FAILED_STATUSES:  # shows on the case (bot/channels/sms_failures.py)
+                code = (form.get("ErrorCode") or "")[:20] or "unknown"
+                await run_sync(note_not_delivered, f"Twilio reported it {status}, error {code}",
+                               None, normalise_sender(form.get("To") or ""), message_sid,
+                               pool=ACK_POOL)
         except SQLAlchemyError as error:
             logger.error("could not record status of %s: %s", message_sid, type(error).__name__)
             return response.text("temporarily unavailable, please retry", status=503)

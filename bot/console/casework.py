@@ -17,7 +17,8 @@ from bot.console import audit
 from bot.console.labels import OUTCOMES
 from bot.console.rasa_api import Delivery, RasaClient, RasaUnavailable
 from bot.db.engine import session_scope
-from bot.db.models import CASE_STATUSES, Case, CaseNote, StaffUser, utcnow
+from bot.db.models import CASE_STATUSES, Case, CaseNote, SmsOutboxItem, StaffUser, utcnow
+from bot.privacy.redactor import redact
 from bot.services.cases import record_event
 
 MAX_REPLY_CHARS = 1000
@@ -52,6 +53,11 @@ def live_with(case: Case) -> str | None:
         if event.kind in LIVE_OFF:
             return None
     return None
+
+
+SMS_WAITING = ("Your message is queued: Twilio has not taken it yet, so it is not sent. It "
+               "goes as soon as Twilio answers; if it cannot be delivered, the case history "
+               "will say so.")
 
 
 def _undelivered(delivery: Delivery) -> Notice | None:
@@ -139,15 +145,30 @@ class CaseDesk:
             case = self._get(session, reference)
             if live_with(case) != actor:
                 return [Notice("error", "Take the case before replying to the resident.")]
-            record_event(session, case, actor, "reply", text)
+            # The resident gets the words as written; the case keeps a redacted copy, like the
+            # tracker store (#15.4): an officer may quote a number or an address back.
+            record_event(session, case, actor, "reply", redact(text))
             audit.record(session, actor, "case.reply", reference)
             conversation_id = case.conversation_id
             officer = officer_first_name(session, actor)
-        return self._rasa_step(
+        notices = self._rasa_step(
             reference, actor, "sending your message",
             lambda: self.rasa.staff_message(conversation_id, text, officer),
             "Message sent to the resident.",
         )
+        if notices and notices[0].text == "Message sent to the resident." and \
+                self._sms_waiting(conversation_id):
+            # A text goes out only when Twilio takes it (#15.8): say so, never "sent".
+            notices[0] = Notice("warning", SMS_WAITING)
+        return notices
+
+    def _sms_waiting(self, conversation_id: str) -> bool:
+        """True when a text for this conversation is still in the outbox (Twilio has not
+        taken it): it was queued, not sent. Only SMS conversations have outbox parts."""
+        with session_scope(self.database_url) as session:
+            return session.execute(select(SmsOutboxItem.id).where(
+                SmsOutboxItem.conversation_id == conversation_id,
+                SmsOutboxItem.state.in_(("pending", "sending")))).first() is not None
 
     def hand_back(self, reference: str, actor: str, supervisor: bool = False) -> list[Notice]:
         with session_scope(self.database_url) as session:

@@ -1,122 +1,142 @@
-"""Failed sign-ins, kept in memory: a backoff per account *and* address, and a window per address.
+"""Failed sign-ins, kept in the database: a backoff per account *and* address, and a window per
+address, the same for every console process.
 
 Why no account lock (#15.6): a lock after N failures in a row, counted per account, let anyone
 anywhere keep any member of staff out by typing their username with wrong passwords. Here the
 count is per (username, client address): after 5 failures that pair waits 30 s, then 60 s,
 120 s... up to 15 minutes per further failure, while the same account signs in normally from
-its own address. `IP_FAILURES` bounds one address trying many usernames. Both count wrong
-second-factor codes too. A success clears the pair.
+its own address. `IP_LIMIT` failures per `IP_WINDOW` bound one address trying many usernames.
+Both count wrong second-factor codes too. A success clears the pair.
 
-Flask-Limiter would do this but does not install beside Rasa's pinned dependencies.
-In-memory means per process: with several console processes the limit applies to each, which
-is still a bound. Behind a reverse proxy the client address is the proxy's unless
-CONSOLE_TRUST_PROXY=1 lets the console read X-Forwarded-For.
+Why the database (migration 0012_guard): the counts used to live in each console process's
+memory, so with N waitress processes (or a restart) an attacker got N times the tries. Every
+failure is now one row of `console_sign_in_failures`, which every process reads. The row keeps
+only HMACs, under the console's secret key, of the address and of username+address: a typed
+username may be a password typed in the wrong box. Rows older than a day are pruned as new
+failures arrive; the backoff is replayed from the newest rows of the pair.
+
+Flask-Limiter would do this but does not install beside Rasa's pinned dependencies. Behind a
+reverse proxy the client address is the proxy's unless CONSOLE_TRUST_PROXY=1 lets the console
+read X-Forwarded-For.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.db.engine import session_scope
+from bot.db.models import ConsoleSignInFailure, utcnow
+
+IP_LIMIT = 20  # failed sign-ins per address per IP_WINDOW, across all usernames
+IP_WINDOW = timedelta(minutes=15)
+KEEP = timedelta(days=1)  # older failures are pruned; none of them can matter any more
+REPLAY = 32  # newest failures of a pair replayed: past ~10 the delay is at its cap anyway
 
 
-class SlidingWindow:
-    """At most `limit` events per `window` seconds per key."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _trim(self, key: str, now: float) -> deque[float]:
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        return events
-
-    def blocked(self, key: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            events = self._trim(key, now)
-            if not events:
-                self._events.pop(key, None)
-                return False
-            return len(events) >= self.limit
-
-    def hit(self, key: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._trim(key, now).append(now)
-            if len(self._events) > 10_000:  # bound memory under a spray of addresses
-                oldest = min(self._events, key=lambda k: self._events[k][-1])
-                self._events.pop(oldest, None)
-
-    def retry_after(self, key: str, now: float | None = None) -> int:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            events = self._trim(key, now)
-            return int(events[0] + self.window - now) + 1 if events else 0
-
-    def clear(self) -> None:
-        with self._lock:
-            self._events.clear()
-
-
+@dataclass(frozen=True)
 class Backoff:
     """After `free` failures for a key, each further failure makes it wait twice as long
     (from `base` seconds up to `cap`); a key idle for `forget` seconds starts again."""
 
-    def __init__(self, free: int = 5, base: float = 30.0, cap: float = 15 * 60,
-                 forget: float = 60 * 60, max_keys: int = 10_000) -> None:
-        self.free, self.base, self.cap, self.forget = free, base, cap, forget
-        self.max_keys = max_keys
-        self._state: dict[str, tuple[int, float]] = {}  # key -> (failures, last failure)
-        self._lock = threading.Lock()
+    free: int = 5
+    base: float = 30.0
+    cap: float = 15 * 60
+    forget: float = 60 * 60
 
-    def _current(self, key: str, now: float) -> tuple[int, float]:
-        failures, last = self._state.get(key, (0, 0.0))
-        if failures and now - last > max(self.forget, self._delay(failures)):
-            self._state.pop(key, None)
-            return 0, 0.0
-        return failures, last
-
-    def _delay(self, failures: int) -> float:
+    def delay(self, failures: int) -> float:
         if failures < self.free:
             return 0.0
         return min(self.cap, self.base * 2 ** (failures - self.free))
 
-    def retry_after(self, key: str, now: float | None = None) -> int:
-        """Seconds until `key` may try again (0: now)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            failures, last = self._current(key, now)
-            wait = last + self._delay(failures) - now
-            return int(wait) + 1 if failures >= self.free and wait > 0 else 0
+    def _expired(self, failures: int, last: float, now: float) -> bool:
+        return bool(failures) and now - last > max(self.forget, self.delay(failures))
 
-    def hit(self, key: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            failures, _last = self._current(key, now)
-            self._state[key] = (failures + 1, now)
-            if len(self._state) > self.max_keys:  # bound memory under a spray of keys
-                oldest = min(self._state, key=lambda k: self._state[k][1])
-                self._state.pop(oldest, None)
-
-    def succeed(self, key: str) -> None:
-        with self._lock:
-            self._state.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._state.clear()
+    def retry_after(self, moments: Sequence[float], now: float) -> int:
+        """Seconds until the key may try again (0: now), given its failures (in seconds, oldest
+        first): replayed in order, with a long enough pause starting the count again."""
+        failures, last = 0, 0.0
+        for moment in moments:
+            if self._expired(failures, last, moment):
+                failures = 0
+            failures, last = failures + 1, moment
+        if self._expired(failures, last, now):
+            return 0
+        wait = last + self.delay(failures) - now
+        return int(wait) + 1 if failures >= self.free and wait > 0 else 0
 
 
-def account_key(username: str, address: str) -> str:
-    return f"{username}\x00{address}"
+BACKOFF = Backoff()
+_EPOCH = datetime(2000, 1, 1)
 
 
-# 20 failed logins per address per 15 minutes, across all usernames.
-IP_FAILURES = SlidingWindow(limit=20, window=15 * 60)
-# Per username and address: 5 free failures, then 30 s, 60 s, ... up to 15 minutes each.
-ACCOUNT_FAILURES = Backoff()
+def _seconds(moment: datetime) -> float:
+    return (moment - _EPOCH).total_seconds()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    scope: str  # "address": too many from this network; "account": this account from here
+    retry_after: int
+
+
+class SignInThrottle:
+    """The shared counts, read and written through the caller's database session."""
+
+    def __init__(self, secret: str, backoff: Backoff = BACKOFF) -> None:
+        self._secret = secret.encode("utf-8")
+        self.backoff = backoff
+
+    def _key(self, *parts: str) -> str:
+        text = "\x00".join(parts).encode("utf-8", "replace")
+        return hmac.new(self._secret, text, hashlib.sha256).hexdigest()
+
+    def keys(self, username: str, address: str) -> tuple[str, str]:
+        """(address key, account-from-address key) as stored."""
+        return self._key("address", address), self._key("account", username, address)
+
+    def refusal(self, session: Session, username: str, address: str,
+                now: datetime | None = None) -> Refusal | None:
+        """Why this sign-in must wait, or None when it may go ahead."""
+        now = now or utcnow()
+        address_key, account_key = self.keys(username, address)
+        recent = session.execute(
+            select(func.count(), func.min(ConsoleSignInFailure.created_at)).where(
+                ConsoleSignInFailure.address_key == address_key,
+                ConsoleSignInFailure.created_at > now - IP_WINDOW)
+        ).one()
+        if recent[0] >= IP_LIMIT:
+            return Refusal("address", int(_seconds(recent[1] + IP_WINDOW) - _seconds(now)) + 1)
+        moments = session.execute(
+            select(ConsoleSignInFailure.created_at)
+            .where(ConsoleSignInFailure.account_key == account_key)
+            .order_by(ConsoleSignInFailure.created_at.desc()).limit(REPLAY)
+        ).scalars().all()
+        wait = self.backoff.retry_after([_seconds(m) for m in reversed(moments)], _seconds(now))
+        return Refusal("account", wait) if wait else None
+
+    def failed(self, session: Session, username: str, address: str,
+               now: datetime | None = None) -> None:
+        now = now or utcnow()
+        address_key, account_key = self.keys(username, address)
+        session.add(ConsoleSignInFailure(address_key=address_key, account_key=account_key,
+                                         created_at=now))
+        session.execute(delete(ConsoleSignInFailure)
+                        .where(ConsoleSignInFailure.created_at < now - KEEP))
+
+    def succeeded(self, session: Session, username: str, address: str) -> None:
+        _address_key, account_key = self.keys(username, address)
+        session.execute(delete(ConsoleSignInFailure)
+                        .where(ConsoleSignInFailure.account_key == account_key))
+
+
+def forget_all(database_url: str | None = None) -> int:
+    """Clear every recorded failure (tests; an operator after a false alarm)."""
+    with session_scope(database_url) as session:
+        return session.execute(delete(ConsoleSignInFailure)).rowcount or 0

@@ -175,6 +175,23 @@ class CaseLookupAttempt(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     # the case the identity check was against (migration 0010): failures count per case too
     reference = Column(String(20), nullable=True, index=True)
+    # a pseudonym of the client address or phone the check came from, set by the channel
+    # (migration 0012_guard): failures count per client across references and conversations
+    client_key = Column(String(64), nullable=True, index=True)
+
+
+class ConsoleSignInFailure(Base):
+    """One failed console sign-in (password or code), shared by every console process (#15.6).
+
+    Keys are HMACs under the console's secret: the typed username may be a password typed in
+    the wrong box, and the address is only needed to group failures."""
+
+    __tablename__ = "console_sign_in_failures"
+
+    id = Column(Integer, primary_key=True)
+    address_key = Column(String(64), nullable=False, index=True)
+    account_key = Column(String(64), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
 
 
 class SmsMessage(Base):
@@ -198,7 +215,9 @@ class SmsOutboxItem(Base):
 
     Parts of one conversation go out strictly in `id` order; `claimed_until` lets several Rasa
     instances share the table without sending a part twice. The body is blanked once the part
-    is settled (sent, refused, cancelled): the transcript is the record, not this table.
+    is settled (sent, refused, cancelled): the transcript is the record, not this table. While
+    pending it is sealed like the inbox body (a reply can quote the resident's own details), and
+    opened only by the sender that claims the part.
     """
 
     __tablename__ = "sms_outbox"
@@ -206,7 +225,7 @@ class SmsOutboxItem(Base):
     id = Column(Integer, primary_key=True)
     conversation_id = Column(String(64), nullable=False, index=True)
     batch = Column(String(32), nullable=False)
-    body = Column(Text, nullable=False)
+    body = Column(SealedText, nullable=False)  # sealed while pending (bot/privacy/sealed.py)
     segments = Column(Integer, nullable=True)
     state = Column(String(20), nullable=False, default="pending", index=True)
     attempts = Column(Integer, nullable=False, default=0)

@@ -7,6 +7,15 @@ both details the case has (postcode AND the last four digits of the phone), and 
 against a case reference are counted across every conversation: after MAX_FAILURES_PER_CASE
 in LOCK_WINDOW, the reference is locked until the oldest of them is LOCK_WINDOW old, and the
 case gets an event staff see on its page ("Status check locked").
+
+Failures are also counted per client (migration 0012_guard): the channel puts a pseudonym of
+the client address (REST, web chat) or phone (SMS) in the message metadata
+(bot/channels/client_key.py), and a client with CASE_CHECK_CLIENT_FAILURES failed identity
+checks in LOCK_WINDOW, across every reference and conversation, gets no case status until the
+oldest of them is LOCK_WINDOW old. Only identity checks count (a wrong postcode or phone), not
+an unknown reference, which is a typo far more often than a guess and is limited per
+conversation. The default is generous because many residents can share one address.
+Everything is in the database, so the limits hold across several action servers.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.config import get_settings
 from bot.db.models import Case, CaseEvent, CaseLookupAttempt, utcnow
 from bot.parsing.contact import normalise_postcode
 
@@ -66,10 +76,30 @@ def locked_until(session: Session, reference: str) -> datetime | None:
     return failures[MAX_FAILURES_PER_CASE - 1] + LOCK_WINDOW
 
 
-def record_check(session: Session, conversation_id: str, case: Case, succeeded: bool) -> None:
-    """Count one identity check against `case`; a failure that locks it adds a case event."""
+def client_locked_until(session: Session, client: str | None) -> datetime | None:
+    """When `client` may have case status again, or None when it may now (or is unknown)."""
+    if not client:
+        return None
+    limit = get_settings().case_check_client_failures
+    now = utcnow()
+    failures = session.execute(
+        select(CaseLookupAttempt.created_at).where(
+            CaseLookupAttempt.client_key == client,
+            CaseLookupAttempt.succeeded.is_(False),
+            CaseLookupAttempt.created_at >= now - LOCK_WINDOW,
+        ).order_by(CaseLookupAttempt.created_at.desc()).limit(limit)
+    ).scalars().all()
+    if len(failures) < limit:
+        return None
+    return failures[limit - 1] + LOCK_WINDOW
+
+
+def record_check(session: Session, conversation_id: str, case: Case, succeeded: bool,
+                 client: str | None = None) -> None:
+    """Count one identity check against `case` (and its client); a failure that locks the
+    case adds a case event."""
     session.add(CaseLookupAttempt(conversation_id=conversation_id, succeeded=succeeded,
-                                  reference=case.reference))
+                                  reference=case.reference, client_key=client))
     session.flush()
     if succeeded:
         return

@@ -1,6 +1,7 @@
 """Case status: find the case by a (possibly mistyped) reference, reveal nothing before an
 identity check (postcode AND the last four digits of the phone), and rate-limit guessing per
-conversation and, across conversations, per case reference (bot/services/case_status_guard).
+conversation and, across conversations, per case reference and per client
+(bot/services/case_status_guard).
 
 A lost reference can be found with the phone number and postcode on the case (both must
 match, which is the identity check); an unknown reference is said to be unknown, with a "did
@@ -18,7 +19,12 @@ from sqlalchemy.orm import Session
 from bot.db.models import Case
 from bot.parsing.contact import extract_contact
 from bot.parsing.references import ALPHABET, normalise_reference
-from bot.services.case_status_guard import identity_matches, locked_until, record_check
+from bot.services.case_status_guard import (
+    client_locked_until,
+    identity_matches,
+    locked_until,
+    record_check,
+)
 from bot.services.cases import (
     STATUS_WORDS,
     get_case_by_reference,
@@ -51,6 +57,10 @@ CASE_LOCKED = (
     "There have been too many wrong answers for this case, so I can't share it for now. "
     "Please try again in an hour, or ask to speak to a person."
 )
+CLIENT_LOCKED = (
+    "There have been too many wrong answers from this phone or network, so I can't look up "
+    "cases for now. Please try again in an hour, or ask to speak to a person."
+)
 FIND_BY_PHONE = (
     "I can find your case with the phone number and postcode you gave us. Send them both in "
     "one message, for example 07700 900123 W10 6EL. Or I can open a new case for you."
@@ -72,6 +82,9 @@ _BY_PHONE = re.compile(r"\bfind it by phone\b|\bby (?:my )?phone\b", re.IGNORECA
 def case_status_turn(session: Session, ctx: TurnContext) -> Outcome:
     if lookups_remaining(session, ctx.conversation_id) == 0:
         return Outcome(slots={"pending": None, "lookup_ref": None}).say(LOCKED)
+    if client_locked_until(session, ctx.client) is not None:
+        return Outcome(slots={"pending": None, "lookup_ref": None}).say(
+            CLIENT_LOCKED, [button("Speak to a person", "human_request")])
     typed_ref = normalise_reference(ctx.entity("case_ref") or "") or normalise_reference(ctx.text)
     pending = ctx.slot("pending")
     if pending == "identity" and ctx.slot("lookup_ref") and not typed_ref:
@@ -148,7 +161,7 @@ def _find_by_phone(session: Session, ctx: TurnContext) -> Outcome:
                            Case.submitted.is_(True)).order_by(Case.id.desc())
     ).scalars().all()
     match = next((c for c in cases if verify_identity(c, details.postcode)), None)
-    record_lookup(session, ctx.conversation_id, succeeded=match is not None)
+    record_lookup(session, ctx.conversation_id, succeeded=match is not None, client=ctx.client)
     outcome = Outcome(slots={"pending": None, "lookup_ref": None})
     if match is None:
         return outcome.say(NOT_FOUND_BY_PHONE, [button("Open a new case", "human_request"),
@@ -165,7 +178,7 @@ def _check_identity(session: Session, ctx: TurnContext) -> Outcome:
     if locked_until(session, case.reference) is not None:  # not even checked while locked
         return outcome.say(CASE_LOCKED, [button("Speak to a person", "human_request")])
     matched = identity_matches(case, ctx.text)
-    record_check(session, ctx.conversation_id, case, succeeded=matched)
+    record_check(session, ctx.conversation_id, case, succeeded=matched, client=ctx.client)
     if not matched:
         return outcome.say(NO_MATCH)
     return outcome.say(_status_text(case))

@@ -286,8 +286,12 @@ def verify_identity(case: Case, answer: str) -> bool:
     )
 
 
-def record_lookup(session: Session, conversation_id: str, succeeded: bool) -> None:
-    session.add(CaseLookupAttempt(conversation_id=conversation_id, succeeded=succeeded))
+def record_lookup(session: Session, conversation_id: str, succeeded: bool,
+                  client: str | None = None) -> None:
+    """Count a lookup per conversation (and per client when `client` is given: an identity
+    guess, bot/services/case_status_guard)."""
+    session.add(CaseLookupAttempt(conversation_id=conversation_id, succeeded=succeeded,
+                                  client_key=client))
     session.flush()
 
 

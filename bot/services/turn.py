@@ -35,6 +35,8 @@ class TurnContext:
     latest_action: str | None = None
     language: str = "en"  # ISO 639-1 the resident writes in (bot.services.language_turns)
     intent_confidence: float | None = None
+    # a pseudonym of the client (address or phone), set by the channel: bot/channels/client_key
+    client: str | None = None
 
     def entity(self, name: str) -> str | None:
         values = self.entities.get(name) or []

@@ -16,7 +16,6 @@ from bot.console import accounts
 from bot.console.accounts import create_staff
 from bot.console.app import create_app
 from bot.console.scope import set_councils
-from bot.console.throttle import ACCOUNT_FAILURES, IP_FAILURES
 from bot.db.engine import session_scope
 from bot.db.models import utcnow
 from bot.services.cases import ensure_case, update_contact
@@ -33,16 +32,12 @@ def console_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # nothing listens: Rasa "down"
     monkeypatch.setenv("RASA_AUTH_TOKEN", "test-token")
     monkeypatch.setenv("HTTP_TIMEOUT", "2")
-    IP_FAILURES.clear()
-    ACCOUNT_FAILURES.clear()
     # Cheap argon2 parameters: same algorithm and code path, a fraction of the cost.
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
                                                              parallelism=1))
     accounts._dummy_hash.cache_clear()
     yield
     accounts._dummy_hash.cache_clear()
-    IP_FAILURES.clear()
-    ACCOUNT_FAILURES.clear()
 
 
 ALL_COUNCILS = ("hammersmith_fulham", "kensington_chelsea", "westminster")

@@ -159,3 +159,53 @@ def test_taking_a_held_case_needs_confirmation_and_is_recorded(
             AuditLog.action == "case.take", AuditLog.actor == "kim")).scalar_one()
     assert detail == ("assigned to: sam -> kim; live with: sam -> kim "
                       "(taken over from sam)")
+
+
+def test_a_reply_reaches_the_resident_verbatim_and_the_case_keeps_a_redacted_copy(
+    rasa_app: Flask, db_url: str, fake_rasa: FakeRasa
+) -> None:
+    """#15.4: the officer's words go out as written (a number to call back on), while the copy
+    stored with the case is redacted like the tracker's."""
+    add_staff(db_url, "sam")
+    reference = add_case(db_url, "conv-verbatim")
+    fake_rasa.conversation("conv-verbatim")
+    sam = signed_in(rasa_app, "sam")
+    page = f"/staff/cases/{reference}"
+    post(sam, f"{page}/take", {}, page=page)
+    words = "Please call me back on 07700 900555 about 14 Finborough Road."
+    post(sam, f"{page}/reply", {"message": words}, page=page)
+    assert sent_messages(fake_rasa) == [words]
+    with session_scope(db_url) as session:
+        stored = session.execute(select(CaseEvent.detail).where(
+            CaseEvent.kind == "reply")).scalar_one()
+    assert "07700 900555" not in stored and "[PHONE]" in stored
+    assert stored.startswith("Please call me back on")
+
+
+def test_a_text_twilio_has_not_taken_is_queued_not_sent(
+    rasa_app: Flask, db_url: str, fake_rasa: FakeRasa
+) -> None:
+    """#15.8: "Message sent" only when nothing is left in the SMS outbox for the resident;
+    while Twilio is down the officer is told it is queued."""
+    from bot.channels import sms_outbox
+    from bot.console.casework import SMS_WAITING
+
+    add_staff(db_url, "sam")
+    reference = add_case(db_url, "sms-0123456789abcdef0123")
+    fake_rasa.conversation("sms-0123456789abcdef0123")
+    sam = signed_in(rasa_app, "sam")
+    page = f"/staff/cases/{reference}"
+    post(sam, f"{page}/take", {}, page=page)
+    json_headers = {"Accept": "application/json"}
+
+    def reply(words: str) -> list[dict]:
+        answer = sam.post(f"{page}/reply", headers=json_headers, data={
+            "message": words, "csrf_token": csrf_from(sam, page)})
+        return answer.get_json()["notices"]
+
+    assert reply("First")[0]["text"] == "Message sent to the resident."
+    # Twilio's API is down: the channel's part waits in the outbox.
+    sms_outbox.enqueue("sms-0123456789abcdef0123", ["Second"], [1])
+    notice = reply("Second")[0]
+    assert notice == {"level": "warning", "text": SMS_WAITING}
+    assert "not sent" in notice["text"]

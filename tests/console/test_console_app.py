@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 
 from bot.cli.main import main as bot_cli
 from bot.console.app import create_app
-from bot.console.throttle import IP_FAILURES
+from bot.console.throttle import IP_LIMIT
 from bot.db.engine import session_scope
 from bot.db.models import AuditLog, Case, CaseEvent, CaseNote, IncidentUpdate, StaffUser
 from bot.services.status import get_status, list_statuses, set_status
@@ -121,7 +121,7 @@ def test_password_is_stored_as_argon2_hash(client: FlaskClient, db_url: str) -> 
 
 
 def test_many_failures_from_one_address_are_throttled(client: FlaskClient) -> None:
-    for attempt in range(IP_FAILURES.limit):
+    for attempt in range(IP_LIMIT):
         assert login(client, f"nobody{attempt}", "whatever").status_code == 401
     response = login(client, "nobody", "whatever")
     assert response.status_code == 429

@@ -3,19 +3,23 @@ server-side, idle sign-out, the TOTP second factor, and a throttle that cannot l
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.config import get_settings
 from bot.console import totp
 from bot.console.security import SEEN_KEY
-from bot.console.throttle import ACCOUNT_FAILURES, Backoff
+from bot.console.throttle import BACKOFF, IP_LIMIT, Backoff, SignInThrottle
 from bot.db.engine import session_scope
-from bot.db.models import AuditLog, StaffUser
+from bot.db.models import AuditLog, ConsoleSignInFailure, StaffUser, utcnow
 from tests.console.conftest import PASSWORD, add_staff, csrf_from, login, post, totp_code
 
 NEW_PASSWORD = "a different long passphrase"
@@ -217,7 +221,7 @@ def test_failures_from_one_address_do_not_lock_the_account_elsewhere(
     add_staff(db_url, "amira")
     attacker = app.test_client()
     attacker.environ_base["REMOTE_ADDR"] = "203.0.113.9"
-    for _attempt in range(ACCOUNT_FAILURES.free):
+    for _attempt in range(BACKOFF.free):
         assert login(attacker, "amira", "wrong password here").status_code == 401
     refused = login(attacker, "amira")  # even the right password must wait, from there
     assert refused.status_code == 429
@@ -227,12 +231,79 @@ def test_failures_from_one_address_do_not_lock_the_account_elsewhere(
     assert login(desk, "amira").status_code == 302 and signed_in(desk)
 
 
+def test_failures_in_another_console_process_count_here(app: Flask, db_url: str) -> None:
+    """Several waitress processes (or a restart) share one count: five wrong passwords in a
+    separate Python process, through the console's own code, and this process makes that
+    address wait for that account; the account still signs in from elsewhere."""
+    add_staff(db_url, "amira")
+    other_process = (
+        "import sys\n"
+        "from bot.console.app import create_app\n"
+        "from tests.console.conftest import login\n"
+        "app = create_app({'TESTING': True, 'DATABASE_URL': sys.argv[1]})\n"
+        "client = app.test_client()\n"
+        "client.environ_base['REMOTE_ADDR'] = '203.0.113.9'\n"
+        f"codes = [login(client, 'amira', 'wrong').status_code for _ in range({BACKOFF.free})]\n"
+        "assert codes == [401] * len(codes), codes\n"
+    )
+    env = {**os.environ, "CONSOLE_SECRET_KEY": app.secret_key, "PYTHONPATH": os.getcwd()}
+    subprocess.run([sys.executable, "-c", other_process, db_url], env=env, check=True,
+                   timeout=120, capture_output=True)
+    here = app.test_client()
+    here.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    assert login(here, "amira").status_code == 429
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    assert login(elsewhere, "amira").status_code == 302 and signed_in(elsewhere)
+
+
+def test_the_shared_table_keeps_no_username_or_address(app: Flask, db_url: str) -> None:
+    """A username may be a password typed in the wrong box: only HMACs are stored."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.23"
+    assert login(client, "Tr0ub4dor&3", "x").status_code == 401
+    with session_scope(db_url) as session:
+        rows = session.execute(select(ConsoleSignInFailure)).scalars().all()
+    stored = " ".join(f"{row.address_key} {row.account_key}" for row in rows)
+    assert len(rows) == 1 and "Tr0ub4dor" not in stored and "198.51.100" not in stored
+
+
+def test_one_address_trying_many_usernames_waits_and_others_do_not(
+    app: Flask, db_url: str
+) -> None:
+    add_staff(db_url, "amira")
+    sprayer = app.test_client()
+    sprayer.environ_base["REMOTE_ADDR"] = "203.0.113.50"
+    for attempt in range(IP_LIMIT):
+        assert login(sprayer, f"guess{attempt}", "wrong").status_code == 401
+    assert login(sprayer, "amira").status_code == 429
+    desk = app.test_client()
+    desk.environ_base["REMOTE_ADDR"] = "10.9.9.9"
+    assert login(desk, "amira").status_code == 302
+
+
+def test_a_success_clears_the_pair_and_old_failures_are_pruned(db_url: str) -> None:
+    throttle = SignInThrottle("secret")
+    start = utcnow()
+    with session_scope(db_url) as session:
+        for n in range(BACKOFF.free):
+            throttle.failed(session, "amira", "1.2.3.4", now=start + timedelta(seconds=n))
+        assert throttle.refusal(session, "amira", "1.2.3.4", now=start + timedelta(seconds=5))
+        throttle.succeeded(session, "amira", "1.2.3.4")
+        assert throttle.refusal(session, "amira", "1.2.3.4",
+                                now=start + timedelta(seconds=5)) is None
+        throttle.failed(session, "bob", "1.2.3.4", now=start)
+        throttle.failed(session, "bob", "1.2.3.4", now=start + timedelta(days=2))
+        count = session.execute(select(func.count()).select_from(ConsoleSignInFailure))
+        assert count.scalar_one() == 1  # bob's day-old failure is gone, amira's were cleared
+
+
 def test_wrong_codes_count_as_failures(app: Flask, db_url: str) -> None:
     add_staff(db_url, "boss", "supervisor")
     login(app.test_client(), "boss")
     client = app.test_client()
     password_step(client, "boss")
-    for _attempt in range(ACCOUNT_FAILURES.free):
+    for _attempt in range(BACKOFF.free):
         response = client.post("/staff/login/code", data={
             "code": "000000", "csrf_token": csrf_from(client, "/staff/login/code")})
         assert response.status_code == 401
@@ -243,18 +314,13 @@ def test_wrong_codes_count_as_failures(app: Flask, db_url: str) -> None:
 
 def test_backoff_doubles_to_a_cap_and_forgets() -> None:
     backoff = Backoff(free=2, base=30, cap=120, forget=3600)
-    for moment in (0, 1):
-        backoff.hit("k", now=moment)
-    assert backoff.retry_after("k", now=1) == 31
-    backoff.hit("k", now=40)
-    assert backoff.retry_after("k", now=40) == 61
-    backoff.hit("k", now=110)
-    backoff.hit("k", now=240)
-    assert backoff.retry_after("k", now=240) == 121  # capped
-    assert backoff.retry_after("k", now=240 + 3601) == 0  # forgotten
-    backoff.hit("j", now=0)
-    backoff.succeed("j")
-    assert backoff.retry_after("j", now=0) == 0
+    assert backoff.retry_after([0, 1], now=1) == 31
+    assert backoff.retry_after([0, 1, 40], now=40) == 61
+    assert backoff.retry_after([0, 1, 40, 110, 240], now=240) == 121  # capped
+    assert backoff.retry_after([0, 1, 40, 110, 240], now=240 + 3601) == 0  # forgotten
+    # a pause longer than `forget` starts the count again
+    assert backoff.retry_after([0, 1, 40, 110, 240, 240 + 3601], now=240 + 3601) == 0
+    assert backoff.retry_after([], now=0) == 0
 
 
 def test_cli_reset_for_the_last_supervisor(app: Flask, db_url: str,

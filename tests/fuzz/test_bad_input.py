@@ -34,7 +34,7 @@ from bot.channels.sms_render import classify_keyword
 from bot.cli.sms import WEBHOOK_PATH
 from bot.console.accounts import create_staff
 from bot.console.app import create_app
-from bot.console.throttle import IP_FAILURES
+from bot.console.throttle import forget_all
 from bot.db.engine import session_scope
 from bot.db.migrate import upgrade
 from bot.db.seed import seed
@@ -432,7 +432,7 @@ def console_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         patch.setenv("RASA_URL", "http://127.0.0.1:9")
         patch.setenv("HTTP_TIMEOUT", "2")
         yield create_app({"DATABASE_URL": url})
-    IP_FAILURES.clear()  # the throttle is process-wide: leave no blocked address behind
+    forget_all(url)  # leave no blocked address behind
 
 
 @pytest.fixture()
@@ -469,7 +469,7 @@ def test_console_login_with_nasty_credentials(console: FlaskClient, text: str) -
     "/staff/../\\attacker.example", "/staff//attacker.example", "\x00/staff",
 ])
 def test_console_login_next_stays_on_site(console: FlaskClient, target: str) -> None:
-    IP_FAILURES.clear()
+    forget_all(console.application.config["DATABASE_URL"])
     token = _login_token(console)
     response = console.post("/staff/login", data={
         "username": STAFF[0], "password": STAFF[1], "csrf_token": token, "next": target})

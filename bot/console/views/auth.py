@@ -36,7 +36,7 @@ from bot.console.accounts import (
     normalise_username,
 )
 from bot.console.security import SEEN_KEY, require_supervisor, safe_next
-from bot.console.throttle import ACCOUNT_FAILURES, IP_FAILURES, account_key
+from bot.console.throttle import SignInThrottle
 from bot.db.engine import session_scope
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -61,27 +61,34 @@ def _render_login(error: str = "", status: int = 200) -> tuple[str, int]:
     ), status
 
 
+def _throttle() -> SignInThrottle:
+    """The shared counts (in the database, so every console process sees the same)."""
+    return SignInThrottle(current_app.secret_key or "")
+
+
 def _throttled(username: str) -> str | None:
     """The message to show if this address (or this account from it) must wait."""
-    address = _address()
-    if IP_FAILURES.blocked(address):
-        minutes = max(1, IP_FAILURES.retry_after(address) // 60)
+    with _db() as db:
+        refusal = _throttle().refusal(db, username, _address())
+    if refusal is None:
+        return None
+    if refusal.scope == "address":
+        minutes = max(1, refusal.retry_after // 60)
         return (f"Too many failed sign-in attempts from this network. Try again in {minutes} "
                 "minutes.")
-    wait = ACCOUNT_FAILURES.retry_after(account_key(username, address))
-    if wait:
-        when = f"{wait} seconds" if wait < 120 else f"{wait // 60} minutes"
-        return f"Too many failed attempts for this account from here. Try again in {when}."
-    return None
+    wait = refusal.retry_after
+    when = f"{wait} seconds" if wait < 120 else f"{wait // 60} minutes"
+    return f"Too many failed attempts for this account from here. Try again in {when}."
 
 
 def _failed(username: str) -> None:
-    IP_FAILURES.hit(_address())
-    ACCOUNT_FAILURES.hit(account_key(username, _address()))
+    with _db() as db:
+        _throttle().failed(db, username, _address())
 
 
 def _start_session(identity: StaffIdentity, next_url: str | None) -> ResponseReturnValue:
-    ACCOUNT_FAILURES.succeed(account_key(identity.username, _address()))
+    with _db() as db:
+        _throttle().succeeded(db, identity.username, _address())
     session.clear()  # a fresh session (and CSRF token) on every sign-in
     login_user(identity)
     session.permanent = True
