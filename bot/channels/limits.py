@@ -56,6 +56,22 @@ def clean_text(text: str) -> str:
     return _UNREADABLE.sub(REPLACEMENT, text)
 
 
+# Invisible characters that carry no meaning in a resident's message but split words for NLU
+# and the urgent rules ("some\u200bone is hit\u200bting me") or reorder what staff read
+# (bidi overrides): soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width
+# space, LRM/RLM, bidi embeddings/overrides/isolates, word joiner and invisible operators,
+# byte-order mark. ZWJ and ZWNJ stay: emoji sequences and Persian/Indic spelling need them.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def drop_invisible(text: str) -> str:
+    """`text` without the invisible characters above; unchanged if nothing else is left (an
+    all-invisible message is still answered, as unreadable, rather than silently emptied)."""
+    stripped = _INVISIBLE.sub("", text)
+    return stripped if stripped.strip() else text
+
+
 def sender_problem(sender: str) -> str | None:
     """Why `sender` cannot be a conversation id chosen by a caller, or None when it can."""
     if not sender.strip():

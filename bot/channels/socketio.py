@@ -38,6 +38,7 @@ from bot.channels.limits import (
     UNREADABLE_REPLY,
     clean_json,
     clean_text,
+    drop_invisible,
     metadata_problem,
     too_long_reply,
 )
@@ -216,7 +217,7 @@ class SocketIOInput(RasaSocketIOInput):
                 await tell(sid, too_long_reply(settings.max_message_chars))
                 return
             message = UserMessage(
-                clean_text(text), ChatOutput(sio, self.bot_message_evt), sender_id,
+                drop_invisible(clean_text(text)), ChatOutput(sio, self.bot_message_evt), sender_id,
                 input_channel=self.name(),
                 metadata=chat_metadata(data.get(self.metadata_key), settings),
             )
