@@ -46,7 +46,12 @@ from bot.channels.limits import (
     sender_problem,
     too_long_reply,
 )
-from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
+from bot.channels.rate_limit import (
+    ChannelRateLimits,
+    client_address,
+    long_conversation_reply,
+    slow_down_reply,
+)
 from bot.channels.turn_gate import gated
 from bot.config import get_settings
 
@@ -188,6 +193,9 @@ class RestInput(RasaRestInput):
                 turn = request.ctx.rest_turn = parse_rest_body(request.body or b"")
                 if wait := limits.sender(turn.sender):
                     raise rate_limited(wait)
+                if wait := limits.conversation(turn.sender):
+                    raise RestRefusal(429, "conversation_too_long",
+                                      long_conversation_reply(wait), retry_after=wait)
             except RestRefusal as refusal:
                 logger.info("REST request refused: %s (%d)", refusal.error, refusal.status)
                 return refusal.response()

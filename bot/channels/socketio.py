@@ -42,7 +42,12 @@ from bot.channels.limits import (
     metadata_problem,
     too_long_reply,
 )
-from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
+from bot.channels.rate_limit import (
+    ChannelRateLimits,
+    client_address,
+    long_conversation_reply,
+    slow_down_reply,
+)
 from bot.channels.turn_gate import gated
 from bot.config import Settings, conversation_id_key, get_settings
 
@@ -210,6 +215,10 @@ class SocketIOInput(RasaSocketIOInput):
             if wait:
                 logger.info("web-chat message refused: rate limit (retry in %d s)", wait)
                 await tell(sid, slow_down_reply(wait))
+                return
+            if wait := limits.conversation(sender_id):
+                logger.info("web-chat message refused: conversation too long")
+                await tell(sid, long_conversation_reply(wait))
                 return
             if len(text) > settings.max_message_chars:
                 logger.warning("web-chat message of %d characters refused (limit %d)",
