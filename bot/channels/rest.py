@@ -41,9 +41,9 @@ from sanic.response import HTTPResponse
 from bot.channels.limits import (
     clean_json,
     clean_text,
-    drop_invisible,
     metadata_problem,
     sender_problem,
+    tidy_text,
     too_long_reply,
 )
 from bot.channels.rate_limit import (
@@ -142,7 +142,7 @@ def parse_rest_body(raw: bytes) -> RestTurn:
 
     if "input_channel" in body:
         logger.debug("ignored a client-supplied input_channel on the REST channel")
-    return RestTurn(sender, drop_invisible(clean_text(message)), metadata)
+    return RestTurn(sender, tidy_text(clean_text(message)), metadata)
 
 
 def check_access(request: Request, enabled: bool, token: str) -> None:

@@ -38,8 +38,8 @@ from bot.channels.limits import (
     UNREADABLE_REPLY,
     clean_json,
     clean_text,
-    drop_invisible,
     metadata_problem,
+    tidy_text,
     too_long_reply,
 )
 from bot.channels.rate_limit import (
@@ -226,7 +226,7 @@ class SocketIOInput(RasaSocketIOInput):
                 await tell(sid, too_long_reply(settings.max_message_chars))
                 return
             message = UserMessage(
-                drop_invisible(clean_text(text)), ChatOutput(sio, self.bot_message_evt), sender_id,
+                tidy_text(clean_text(text)), ChatOutput(sio, self.bot_message_evt), sender_id,
                 input_channel=self.name(),
                 metadata=chat_metadata(data.get(self.metadata_key), settings),
             )

@@ -48,7 +48,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_inbox, sms_store
-from bot.channels.limits import clean_text, drop_invisible
+from bot.channels.limits import clean_text, tidy_text
 from bot.channels.sms_delivery import OutboxDelivery, drain_forever
 from bot.channels.sms_notify import notify_forever, stop_named_service, unsubscribe_all
 from bot.channels.sms_render import (
@@ -186,7 +186,7 @@ def parse_inbound(form: RequestParameters) -> InboundSms:
         raise WebhookRefused(400, f"NumMedia is not between 0 and {MAX_NUM_MEDIA}")
     # NUL (and any lone surrogate) would break the database and NLU: cleaned, still answered.
     # Invisible characters ("ST\u200bOP", "hit\u200bting") would hide words: dropped.
-    body = drop_invisible(clean_text(form.get("Body") or ""))
+    body = tidy_text(clean_text(form.get("Body") or ""))
     return InboundSms(message_sid, phone, body, num_media)
 
 

@@ -1,11 +1,13 @@
-"""Red team: a run of symbols cost the urgent rules quadratic time (docs/security-review.md,
-RT-6).
+"""Red team: a run of symbols cost the urgent rules and NLU quadratic time
+(docs/security-review.md, RT-6).
 
 spaCy's tokenizer peels prefix/suffix symbols off a token one at a time; the English rules ran
 it on the whole message, on the event loop every resident shares (the NLU safety net) and in
 the action server. One 2,000-character message of "$" took 1.2 s, of emoji 0.8 s, of "!"
-0.6 s; at the per-address limit a script could keep the loop busy. The rules now read runs of
-symbols cut to MAX_SYMBOL_RUN (`bot.triage.disguise.unmask`); what is stored is unchanged.
+0.6 s; Rasa's own NLU components took 0.7-0.8 s to parse 2,000 "(", "?" or "&" (0.02 s for a
+sentence); at the per-address limit a script could keep the loop busy. The channels now cut
+every run of symbols to MAX_SYMBOL_RUN (`bot.channels.limits.tidy_text`), and the rules do the
+same whoever calls them (`bot.triage.disguise.unmask`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import requests
 
+from bot.channels.limits import tidy_text
 from bot.triage import UrgentCategory, detect_risk, engine
 from bot.triage.disguise import MAX_SYMBOL_RUN, unmask
 from devtools.devstack import Servers
@@ -55,7 +59,20 @@ def test_a_disclosure_among_symbols_is_still_seen() -> None:
     assert unmask("ok!!!") == "ok!!!"  # short runs are left alone
 
 
+def test_channels_cut_symbol_runs_and_keep_short_ones() -> None:
+    assert tidy_text("$" * 2000) == "$" * MAX_SYMBOL_RUN
+    assert tidy_text("help!!! " + "(" * 50 + " now") == "help!!! " + "(" * 8 + " now"
+    payload = '/inform{"council":"westminster","service":"parking"}'
+    assert tidy_text(payload) == payload  # button payloads pass whole
+
+
 @pytest.mark.integration
-def test_rest_flood_of_symbols_is_answered(servers: Servers) -> None:
-    reply = servers.say_text(f"rt-{uuid.uuid4().hex[:8]}", "$" * 2000)
-    assert reply.strip(), reply
+@pytest.mark.parametrize("symbol", ["$", "(", "&"])
+def test_rest_flood_of_symbols_is_answered_and_cut(servers: Servers, symbol: str) -> None:
+    sender = f"rt-{uuid.uuid4().hex[:8]}"
+    assert servers.say_text(sender, symbol * 2000).strip()
+    tracker = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
+                           params={"token": servers.token}, timeout=30).json()
+    texts = [event.get("text") or "" for event in tracker["events"]
+             if event.get("event") == "user"]
+    assert texts == [symbol * MAX_SYMBOL_RUN], texts
