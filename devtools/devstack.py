@@ -112,7 +112,8 @@ class Servers:
         self._launch(
             "rasa",
             rasa_run_argv(token=self.token, port=port, model=MODEL,
-                          endpoints=PROJECT_ROOT / "endpoints.yml", cors=self.env["CONSOLE_URL"]),
+                          endpoints=PROJECT_ROOT / "endpoints.yml", cors=self.env["CONSOLE_URL"],
+                          interface="127.0.0.1"),  # like `make run`: never on the LAN
             f"{self.rasa_url}/status?token={self.token}",
         )
 

@@ -23,6 +23,17 @@ from dataclasses import dataclass
 from bot.config import Settings
 
 MAX_TRACKED_KEYS = 50_000  # prune idle buckets beyond this many keys
+# Every turn of a conversation re-reads and re-featurises its whole session (the policies walk
+# every event; the action server is sent all of them), so a turn's cost grows with the
+# conversation's length, and that work holds the event loop every resident shares. Red team
+# (docs/security-review.md, RT-3): a conversation grown to 3,000 messages within the per-minute
+# limit (about 100 minutes at 30 a minute) made each of its turns take 7 s and another
+# resident's wait 5 s (0.15 s otherwise). So a conversation has a third bucket: at most
+# CONVERSATION_MESSAGES within one session's life (domain.yml session_expiration_time, 240
+# minutes), far above the ~20 of a real conversation. It is on whenever the per-conversation
+# limit is.
+CONVERSATION_MESSAGES = 200
+CONVERSATION_WINDOW_MINUTES = 240
 
 
 def slow_down_reply(retry_after: int) -> str:
@@ -30,6 +41,14 @@ def slow_down_reply(retry_after: int) -> str:
     wait = "a few seconds" if retry_after <= 5 else f"{retry_after} seconds"
     return (f"You are sending messages faster than I can read them. Please wait {wait} and "
             "send your message again. If you are in danger call 999.")
+
+
+def long_conversation_reply(retry_after: int) -> str:
+    """What a resident is told when one conversation has gone on too long."""
+    minutes = max(1, math.ceil(retry_after / 60))
+    return ("This conversation has become too long for me to follow. Please start a new chat "
+            f"to carry on (reload the page), or wait {minutes} minute"
+            f"{'' if minutes == 1 else 's'}. If you are in danger call 999.")
 
 
 @dataclass
@@ -91,6 +110,10 @@ class ChannelRateLimits:
                                       settings.rate_limit_ip_burst, clock)
         self.per_sender = TokenBucket(settings.rate_limit_sender_per_minute,
                                       settings.rate_limit_sender_burst, clock)
+        self.per_conversation = TokenBucket(
+            CONVERSATION_MESSAGES / CONVERSATION_WINDOW_MINUTES
+            if settings.rate_limit_sender_per_minute > 0 else 0,
+            CONVERSATION_MESSAGES, clock)
         self.trust_proxy = settings.channel_trust_proxy
 
     def client(self, address: str) -> int:
@@ -100,6 +123,11 @@ class ChannelRateLimits:
     def sender(self, conversation_id: str) -> int:
         """Seconds to wait before this conversation may send (0: go ahead)."""
         return self.per_sender.take(conversation_id)
+
+    def conversation(self, conversation_id: str) -> int:
+        """Seconds until this conversation may send again once it has sent
+        CONVERSATION_MESSAGES in a session's life (0: go ahead)."""
+        return self.per_conversation.take(conversation_id)
 
 
 def client_address(peer: str | None, forwarded_for: str | None, trust_proxy: bool) -> str:

@@ -46,9 +46,15 @@ from bot.channels.limits import (
     clean_text,
     metadata_problem,
     sender_problem,
+    tidy_text,
     too_long_reply,
 )
-from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
+from bot.channels.rate_limit import (
+    ChannelRateLimits,
+    client_address,
+    long_conversation_reply,
+    slow_down_reply,
+)
 from bot.channels.turn_gate import gated
 from bot.config import conversation_id_key, get_settings
 
@@ -139,7 +145,7 @@ def parse_rest_body(raw: bytes) -> RestTurn:
 
     if "input_channel" in body:
         logger.debug("ignored a client-supplied input_channel on the REST channel")
-    return RestTurn(sender, clean_text(message), metadata)
+    return RestTurn(sender, tidy_text(clean_text(message)), metadata)
 
 
 def check_access(request: Request, enabled: bool, token: str) -> None:
@@ -194,6 +200,9 @@ class RestInput(RasaRestInput):
                     turn.metadata, client_pseudonym("rest", address, key)))
                 if wait := limits.sender(turn.sender):
                     raise rate_limited(wait)
+                if wait := limits.conversation(turn.sender):
+                    raise RestRefusal(429, "conversation_too_long",
+                                      long_conversation_reply(wait), retry_after=wait)
             except RestRefusal as refusal:
                 logger.info("REST request refused: %s (%d)", refusal.error, refusal.status)
                 return refusal.response()

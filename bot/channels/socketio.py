@@ -43,9 +43,15 @@ from bot.channels.limits import (
     clean_json,
     clean_text,
     metadata_problem,
+    tidy_text,
     too_long_reply,
 )
-from bot.channels.rate_limit import ChannelRateLimits, client_address, slow_down_reply
+from bot.channels.rate_limit import (
+    ChannelRateLimits,
+    client_address,
+    long_conversation_reply,
+    slow_down_reply,
+)
 from bot.channels.turn_gate import gated
 from bot.config import Settings, conversation_id_key, get_settings
 
@@ -214,13 +220,17 @@ class SocketIOInput(RasaSocketIOInput):
                 logger.info("web-chat message refused: rate limit (retry in %d s)", wait)
                 await tell(sid, slow_down_reply(wait))
                 return
+            if wait := limits.conversation(sender_id):
+                logger.info("web-chat message refused: conversation too long")
+                await tell(sid, long_conversation_reply(wait))
+                return
             if len(text) > settings.max_message_chars:
                 logger.warning("web-chat message of %d characters refused (limit %d)",
                                len(text), settings.max_message_chars)
                 await tell(sid, too_long_reply(settings.max_message_chars))
                 return
             message = UserMessage(
-                clean_text(text), ChatOutput(sio, self.bot_message_evt), sender_id,
+                tidy_text(clean_text(text)), ChatOutput(sio, self.bot_message_evt), sender_id,
                 input_channel=self.name(),
                 metadata=stamp_client(chat_metadata(data.get(self.metadata_key), settings),
                                       client_pseudonym("web", addresses.get(sid, ""), key)),

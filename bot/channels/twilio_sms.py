@@ -49,7 +49,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels import sms_inbox, sms_store
 from bot.channels.client_key import CLIENT_KEY, client_pseudonym
-from bot.channels.limits import clean_text
+from bot.channels.limits import clean_text, tidy_text
 from bot.channels.sms_delivery import OutboxDelivery, drain_forever
 from bot.channels.sms_failures import FAILED_STATUSES, note_not_delivered
 from bot.channels.sms_notify import notify_forever, stop_named_service, unsubscribe_all
@@ -198,7 +198,9 @@ def parse_inbound(form: RequestParameters) -> InboundSms:
     if not 0 <= num_media <= MAX_NUM_MEDIA:
         raise WebhookRefused(400, f"NumMedia is not between 0 and {MAX_NUM_MEDIA}")
     # NUL (and any lone surrogate) would break the database and NLU: cleaned, still answered.
-    return InboundSms(message_sid, phone, clean_text(form.get("Body") or ""), num_media,
+    # Invisible characters ("ST\u200bOP", "hit\u200bting") would hide words: dropped.
+    body = tidy_text(clean_text(form.get("Body") or ""))
+    return InboundSms(message_sid, phone, body, num_media,
                       (form.get("OptOutType") or "").strip().upper()[:10])
 
 

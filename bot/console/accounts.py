@@ -190,6 +190,9 @@ def end_sessions(session: Session, user_id: int) -> StaffIdentity:
     return _identity(user)
 
 
+WRONG_CURRENT_PASSWORD = "the current password is not right"
+
+
 def change_password(session: Session, user_id: int, current: str, new: str) -> StaffIdentity:
     """Check the current password, set the new one, end every session; ValueError if refused.
 
@@ -199,7 +202,7 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> S
     if user is None or not user.active:
         raise ValueError("no such staff user")
     if not _verify(user.password_hash, current[:MAX_PASSWORD_LENGTH]):
-        raise ValueError("the current password is not right")
+        raise ValueError(WRONG_CURRENT_PASSWORD)
     validate_password(new, user.username)
     if _verify(user.password_hash, new):
         raise ValueError("the new password must differ from the current one")

@@ -40,13 +40,15 @@ net for messages not written in English; ``detect_risk_in_lexicons``).
 from bot.triage import engine, lexicon
 from bot.triage.advice import emergency_advice
 from bot.triage.categories import PRIORITY, RiskMatch, UrgentCategory
+from bot.triage.disguise import unmask
 from bot.triage.lexicon import detect_risk_in_lexicons
 
 
 def detect_risk(text: str) -> RiskMatch | None:
     """The most serious urgent situation the message discloses, in English (the rules) or in
     one of the lexicons' languages; None when nothing urgent is seen."""
-    return engine.detect_risk(text) or detect_risk_in_lexicons(text)
+    # unmask: invisible characters, accents and look-alike letters no longer hide a disclosure
+    return engine.detect_risk(unmask(text)) or detect_risk_in_lexicons(text)
 
 
 def warm_up() -> None:

@@ -28,6 +28,7 @@ from flask_login import current_user, login_user, logout_user
 
 from bot.console import audit, second_factor, totp
 from bot.console.accounts import (
+    WRONG_CURRENT_PASSWORD,
     StaffIdentity,
     authenticate,
     change_password,
@@ -227,7 +228,10 @@ def account() -> ResponseReturnValue:
     error, status = "", 200
     if request.method == "POST":
         new = request.form.get("new_password", "")[:300]
-        if new != request.form.get("confirm_password", "")[:300]:
+        refusal = _throttled(current_user.username)
+        if refusal:  # the current-password check is a password guess like any other
+            error, status = refusal, 429
+        elif new != request.form.get("confirm_password", "")[:300]:
             error, status = "The new password and its confirmation are not the same.", 400
         else:
             try:
@@ -237,6 +241,8 @@ def account() -> ResponseReturnValue:
                     audit.record(db, current_user.username, "auth.password_changed", "staff",
                                  "every other session ended")
             except ValueError as refused:
+                if str(refused) == WRONG_CURRENT_PASSWORD:
+                    _failed(current_user.username)
                 error, status = f"Password not changed: {refused}.", 400
             else:
                 login_user(identity)  # this browser continues under the new epoch

@@ -8,6 +8,7 @@ open streams the answer is 503 and the page falls back to refreshing every 15 se
 from __future__ import annotations
 
 import json
+import threading
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, stream_with_context
 from flask_login import current_user
@@ -18,6 +19,39 @@ from bot.console.scope import current_scope
 from bot.db.engine import session_scope
 
 bp = Blueprint("live", __name__, url_prefix="/staff/api")
+
+
+# Red team (docs/security-review.md, RT-4): one signed-in account (many tabs, a script, a
+# borrowed session) could hold all MAX_STREAMS, and every colleague's pages fell back to
+# polling. Each member of staff may hold this many at once; the next gets the same 503.
+PER_USER_STREAMS = 6
+_user_streams: dict[str, int] = {}
+_user_lock = threading.Lock()
+
+
+def _take_user_stream(username: str) -> bool:
+    with _user_lock:
+        held = _user_streams.get(username, 0)
+        if held >= PER_USER_STREAMS:
+            return False
+        _user_streams[username] = held + 1
+        return True
+
+
+def _release_user_stream(username: str) -> None:
+    with _user_lock:
+        held = _user_streams.get(username, 0) - 1
+        if held > 0:
+            _user_streams[username] = held
+        else:
+            _user_streams.pop(username, None)
+
+
+def _too_many() -> Response:
+    response = jsonify(error="Too many live connections; this page will refresh itself.")
+    response.status_code = 503
+    response.headers["Retry-After"] = "60"
+    return response
 
 
 def _encode(value: object) -> str:
@@ -37,12 +71,12 @@ def stream_changes() -> Response:
                 abort(404)
             reference, council = case.reference, case.council_id
     watcher = watcher_for(database_url)
-    if not watcher.streams.acquire(blocking=False):
-        response = jsonify(error="Too many live connections; this page will refresh itself.")
-        response.status_code = 503
-        response.headers["Retry-After"] = "60"
-        return response
     username = current_user.username
+    if not _take_user_stream(username):
+        return _too_many()
+    if not watcher.streams.acquire(blocking=False):
+        _release_user_stream(username)
+        return _too_many()
     first: list[Change] = []
     if reference:
         watcher.enter(reference, council, username)
@@ -53,6 +87,7 @@ def stream_changes() -> Response:
         if reference:
             watcher.leave(reference, council, username)
         watcher.streams.release()
+        _release_user_stream(username)
 
     response = Response(
         stream_with_context(stream(watcher, scope.allows, _encode, first=first,
