@@ -196,6 +196,8 @@ def apply_contact(session: Session, case: Case, text: str, outcome: Outcome,
         if found.get("postcode") and not case.council_id:
             case.council_id = council_for_postcode(session, str(found["postcode"]))
             follow_council(session, case)
+    if (case.details or {}).get("missing"):  # what staff still lack follows what came in
+        mark_missing(case)
     return slots
 
 
@@ -290,8 +292,12 @@ def person_first(turn, late: bool = True):  # noqa: ANN001, ANN201 - a Turn in, 
     submitted are added to it (never "Sorry, I'm not sure I understood")."""
 
     def run(session: Session, ctx: TurnContext) -> Outcome:
+        from bot.services.abuse_turns import abuse_followup_turn
         from bot.services.escalation_turns import start_case_turn
 
+        followup = abuse_followup_turn(session, ctx)
+        if followup is not None:  # on an urgent case: "I can't talk", "he reads my texts"
+            return followup
         if is_helper_answer(ctx):
             return helper_consent_turn(session, ctx)
         if wants_person(ctx.text) and ctx.slot("pending") not in _ROUTED_ELSEWHERE:
