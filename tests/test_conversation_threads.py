@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.runtime import dispatch
-from bot.channels.sms_render import gsm7_segments, turn_segments
+from bot.channels.sms_render import turn_segments
 from bot.db.models import SmsConversation
 from bot.services.advice_turns import (
     complaint_turn,

@@ -1,6 +1,6 @@
 """The conversation suite (issue #14): every conversation in tests/conversations/suite.yml and
-blind.yml,
-against the real Rasa and action servers, asserting on the replies and on the case row.
+blind.yml (docs/conversations.md), against the real Rasa and action servers, asserting on the
+replies and on the case row.
 
 One parametrised test reads the table, so a new conversation is a few lines of YAML. Web chat
 conversations use Rasa's REST channel; SMS ones go through the signed Twilio webhook and are
