@@ -112,3 +112,28 @@ def test_sms_scam_after_card_given_fits_three_segments(session) -> None:
     answer = texts(said)
     assert "159" in answer and "0300 123 2040" in answer and "7726" in answer
     assert turn_segments((m.text, m.buttons) for m in said.messages) <= 3
+
+
+def test_a_second_own_number_by_sms_is_kept_beside_the_texting_number(session) -> None:
+    session.add(SmsConversation(conversation_id="sms-two", phone="+447700900555"))
+    session.flush()
+    kw = {"conversation": "sms-two", "channel": "twilio_sms"}
+    start_case_turn(session, ctx("I need a person about my housing benefit", "human_request",
+                                 **kw))
+    contact_form_turn(session, ctx("my own landline is 020 7946 0888", "inform",
+                                   latest_action="action_listen", **kw), "contact_time")
+    case = open_case_for(session, "sms-two")
+    assert case.phone == "+447700900555"  # never replaced without "better" or "instead"
+    numbers = case.details["phone_numbers"]
+    assert numbers[0] == "07700 900555 (first given, preferred)"
+    assert numbers[1].startswith("020 7946 0888") and "preferred" not in numbers[1]
+
+
+def test_a_second_number_said_to_be_better_replaces_the_first(session) -> None:
+    session.add(SmsConversation(conversation_id="sms-better", phone="+447700900555"))
+    session.flush()
+    kw = {"conversation": "sms-better", "channel": "twilio_sms"}
+    start_case_turn(session, ctx("I need a person about my rent", "human_request", **kw))
+    contact_form_turn(session, ctx("use my landline instead, 020 7946 0888", "inform",
+                                   latest_action="action_listen", **kw), "contact_time")
+    assert open_case_for(session, "sms-better").phone == "+442079460888"
