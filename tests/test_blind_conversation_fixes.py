@@ -137,3 +137,8 @@ def test_a_second_number_said_to_be_better_replaces_the_first(session) -> None:
     contact_form_turn(session, ctx("use my landline instead, 020 7946 0888", "inform",
                                    latest_action="action_listen", **kw), "contact_time")
     assert open_case_for(session, "sms-better").phone == "+442079460888"
+
+
+def test_cant_talk_about_a_boiler_is_not_the_abuse_path(session) -> None:
+    urgent_turn(session, ctx("no heating and my mum is 90, W10 6EL", "urgent_help"))
+    assert abuse_followup_turn(session, ctx("I can't talk now, I'm at work")) is None

@@ -45,6 +45,9 @@ _PRESENT = re.compile(r"\b(?:he|she)(?:'s| is)\s+(?:outside|here|at the door|dow
 _ROUTE_CHOSEN = re.compile(r"\b(?:text|call|phone|ring|email)s?\s+only\b|\bonly\s+(?:text|call|"
                            r"phone|ring|email)|@|\d{5}", re.IGNORECASE)
 
+# urgent cases where the danger may be a person in the home
+_PERSON_DANGER = {"domestic_abuse", "safeguarding", "general"}
+
 CANT_TALK_REPLY = ("If you cannot speak, call 999 and press 55 when asked: the police will "
                    "know it is real. We will not call you. You can keep writing here.")
 CANT_TALK_SMS = "Can't speak? Call 999, then press 55. We won't call you. You can keep texting."
@@ -70,8 +73,8 @@ def _mark(case: Case, **values: object) -> None:
 
 
 def abuse_followup_turn(session: Session, ctx: TurnContext) -> Outcome | None:
-    """The answer to "I can't talk" or "he reads my texts" on an open urgent or sensitive case;
-    None for any other message or conversation."""
+    """The answer to "I can't talk" or "he reads my texts" on an open case where the danger may
+    be a person (abuse, safeguarding, an unclear emergency, "he's here"); None otherwise."""
     text = ctx.text or ""
     if text.startswith("/"):
         return None
@@ -80,8 +83,9 @@ def abuse_followup_turn(session: Session, ctx: TurnContext) -> Outcome | None:
         return None
     case = open_case_for(session, ctx.conversation_id)
     details = (case.details or {}) if case is not None else {}
-    if case is None or not (details.get("sensitive") or case.priority == "urgent"):
-        return None
+    if case is None or not (details.get("sensitive") or details.get("in_danger_now") or (
+            case.priority == "urgent" and case.urgent_category in _PERSON_DANGER)):
+        return None  # "I can't talk now, I'm at work" about a boiler is not this path
     sms = ctx.channel == SMS_CHANNEL
     _mark(case, sensitive=True)
     outcome = Outcome(slots={"pending": None})
