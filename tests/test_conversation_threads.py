@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.runtime import dispatch
-from bot.channels.sms_render import gsm7_segments
+from bot.channels.sms_render import turn_segments
 from bot.db.models import SmsConversation
 from bot.services.advice_turns import (
     complaint_turn,
@@ -329,10 +329,13 @@ def test_sms_status_answer_fits_two_segments(session, service: str, council: str
     outcome = service_status_turn(session, ctx(
         "status", "service_status", channel="twilio_sms",
         entities={"service": [service], "council": [council]}))
-    assert gsm7_segments(outcome.messages[0].text) <= 2
-    # then at most the one-text offer of a text when the service is back (issue #18)
-    assert len(outcome.messages) == 1 + ("subscribe_offer" in outcome.slots)
-    assert all(gsm7_segments(m.text) == 1 for m in outcome.messages[1:])
+    # the whole turn, the offer of a text when the service is back (issue #18) and its
+    # "Reply 1 for ..." choices included, is one text of at most two segments
+    assert len(outcome.messages) == 1
+    assert turn_segments((m.text, m.buttons) for m in outcome.messages) <= 2
+    if outcome.slots.get("subscribe_offer"):
+        assert outcome.messages[0].text.endswith("Want a text when it's back?")
+        assert len(outcome.messages[0].buttons) == 2
     web = service_status_turn(session, ctx(
         "status", "service_status", entities={"service": [service], "council": [council]}))
     assert len(texts(web)) >= len(texts(outcome))

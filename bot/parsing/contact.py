@@ -42,6 +42,10 @@ CONTACT_CUE = re.compile(
     r"message|answer)\b|\b(?:i'?m|i am|we'?re|someone'?s) (?:in|home|around|about)\b",
     re.IGNORECASE,
 )
+# words that follow a first name in a sentence but are never a surname
+NAME_ENDS = {"and", "but", "or", "i", "im", "i'm", "at", "in", "from", "on", "so", "please",
+             "it", "its", "it's", "is", "you", "thanks", "thank", "here", "my", "we", "mobile",
+             "phone", "number", "email", "postcode", "call", "ring", "text", "by", "if", "to"}
 NOT_A_NAME = {"ok", "fine", "urgent", "about", "not", "me", "the", "my", "a", "an", "just"}
 
 
@@ -210,7 +214,12 @@ def _extract_preferences(text: str, details: ContactDetails, asking_time: bool =
             details.interpreter_language = language.capitalize()
     name = NAME_PHRASE.search(text)
     if name:
-        words = [w for w in name.group(1).split() if w.lower() not in NOT_A_NAME]
+        words = []
+        for word in name.group(1).split():  # "Priya and I'm at W14": the name ends at "and"
+            if word.lower() in NAME_ENDS:
+                break
+            if word.lower() not in NOT_A_NAME:
+                words.append(word)
         if words:
             details.name = " ".join(w.capitalize() for w in words)
 

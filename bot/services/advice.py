@@ -33,6 +33,12 @@ MONEY_LOST_STEPS = (
     "them to freeze your card. Then report it to Action Fraud on 0300 123 2040. Forward any "
     "scam texts to 7726 (free). Check your bank statements for payments you don't know."
 )
+# By SMS the same steps in one text of two segments (the case line follows: 3 in all)
+MONEY_LOST_STEPS_SMS = (
+    "Call your bank on 159 now and ask them to freeze your card. Report it to Action Fraud on "
+    "0300 123 2040. Forward scam texts to 7726. Check your statements. The council never asks "
+    "for card or bank details."
+)
 NEVER_ASKS = (
     "The council will never ask for your card or bank details. Not by text, email or phone."
 )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from bot.services.advice import (
     MONEY_LOST_STEPS,
+    MONEY_LOST_STEPS_SMS,
     NEVER_ASKS,
     PHISHING_STEPS,
     complaint_text,
@@ -23,6 +26,7 @@ from bot.services.escalation_turns import (
 )
 from bot.services.subscription_turns import subscribe_no_turn, subscribe_yes_turn
 from bot.services.turn import (
+    SMS_CHANNEL,
     Outcome,
     TurnContext,
     button,
@@ -59,7 +63,9 @@ def phishing_turn(session: Session, ctx: TurnContext) -> Outcome:
     council_id = resolve_turn_council(session, ctx)
     outcome = Outcome(slots={"council": council_id, "pending": None})
     lost = money_lost(ctx.text)
-    if lost:
+    if lost and ctx.channel == SMS_CHANNEL:
+        outcome.say(MONEY_LOST_STEPS_SMS)
+    elif lost:
         outcome.say(MONEY_LOST_STEPS)
         outcome.say(NEVER_ASKS)
     else:
@@ -95,8 +101,26 @@ def phishing_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
 
 
+# "and what about rubbish collections then?": a status question about another service, even
+# when the classifier hears a grumble in it; a real grievance word keeps it a complaint
+_FOLLOW_UP = re.compile(r"^\W*(?:(?:and|so|ok|okay|right|well|but)\W+)*(?:what|how)\s+about\b|"
+                        r"^\W*(?:and|so)\s+(?:is|are|what of)\b|^\W*what of\b", re.IGNORECASE)
+_GRIEVANCE = re.compile(r"\b(?:complain\w*|disgrace\w*|useless|joke|angry|furious|fed up|"
+                        r"unacceptable|shocking|appalling|ridiculous|terrible|awful|sick of|"
+                        r"rubbish service|pathetic|incompetent)\b", re.IGNORECASE)
+
+
+def asks_about_another_service(ctx: TurnContext) -> bool:
+    return bool(_FOLLOW_UP.search(ctx.text or "") and not _GRIEVANCE.search(ctx.text or "")
+                and resolve_turn_service(ctx, use_slot=False))
+
+
 def complaint_turn(session: Session, ctx: TurnContext) -> Outcome:
     """Acknowledge without arguing, log it with its service, give the route, offer a person."""
+    if asks_about_another_service(ctx):
+        from bot.services.status_turns import service_status_turn
+
+        return service_status_turn(session, ctx)
     council_id = resolve_turn_council(session, ctx)
     earlier = open_case_for(session, ctx.conversation_id)
     again = earlier is not None and (

@@ -10,6 +10,7 @@ still added to the same case and acknowledged, never answered with "Sorry, I'm n
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from bot.language import message
 from bot.parsing.contact import (
     NAME_PHRASE,
     TIME_PHRASE,
+    display_phone,
     extract_contact,
     is_skip,
     mask_phone,
@@ -126,6 +128,15 @@ def record_phones(session: Session, case: Case, text: str, outcome: Outcome) -> 
     helpers = [m for m in mentions if m.helper]
     details = dict(case.details or {})
     listed = [n for n in details.get("phone_numbers") or []]
+    explicit = len(own) > 1 or re.search(r"\b(?:instead|better|best|prefer|rather|use)\b",
+                                         text, re.IGNORECASE)
+    if own and case.phone and not explicit and all(m.number != case.phone for m in own):
+        # one more number, said without "better" or "instead": the one already on the case (by
+        # SMS, the number they text from) stays the one to try first, and staff see both
+        current = display_phone(case.phone)
+        if not any(n.startswith(current) for n in listed):
+            listed.insert(0, f"{current} (first given, preferred)")
+        own = [replace(m, preferred=False) for m in own]
     for mention in own:
         entry = mention.describe()
         digits = entry.split(" (")[0]
@@ -133,8 +144,6 @@ def record_phones(session: Session, case: Case, text: str, outcome: Outcome) -> 
     slots: dict[str, object] = {}
     if own:
         preferred = next((m for m in own if m.preferred), own[0])
-        explicit = len(own) > 1 or re.search(r"\b(?:instead|better|best|prefer|rather|use)\b",
-                                             text, re.IGNORECASE)
         if not case.phone or explicit:
             update_contact(session, case, phone=preferred.number)
         if len(own) > 1:
@@ -196,6 +205,8 @@ def apply_contact(session: Session, case: Case, text: str, outcome: Outcome,
         if found.get("postcode") and not case.council_id:
             case.council_id = council_for_postcode(session, str(found["postcode"]))
             follow_council(session, case)
+    if (case.details or {}).get("missing"):  # what staff still lack follows what came in
+        mark_missing(case)
     return slots
 
 
@@ -290,8 +301,12 @@ def person_first(turn, late: bool = True):  # noqa: ANN001, ANN201 - a Turn in, 
     submitted are added to it (never "Sorry, I'm not sure I understood")."""
 
     def run(session: Session, ctx: TurnContext) -> Outcome:
+        from bot.services.abuse_turns import abuse_followup_turn
         from bot.services.escalation_turns import start_case_turn
 
+        followup = abuse_followup_turn(session, ctx)
+        if followup is not None:  # on an urgent case: "I can't talk", "he reads my texts"
+            return followup
         if is_helper_answer(ctx):
             return helper_consent_turn(session, ctx)
         if wants_person(ctx.text) and ctx.slot("pending") not in _ROUTED_ELSEWHERE:

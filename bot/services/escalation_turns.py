@@ -14,6 +14,7 @@ from bot.db.models import Case
 from bot.language import message
 from bot.language.consent import consent_in_language
 from bot.parsing.contact import extract_contact, is_skip
+from bot.services.abuse_turns import abuse_followup_turn, abuser_present, partner_threat
 from bot.services.cases import (
     EXPECTATION,
     ensure_case,
@@ -346,7 +347,8 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
         submit=True,
     )
     flags: dict[str, object] = {"safety_asked": True}
-    if category == UrgentCategory.DOMESTIC_ABUSE or case.urgent_category == "domestic_abuse":
+    if category == UrgentCategory.DOMESTIC_ABUSE or case.urgent_category == "domestic_abuse" \
+            or abuser_present(ctx.text):
         flags["sensitive"] = True  # staff never call or text without the resident's consent
     if danger:
         flags["in_danger_now"] = True
@@ -413,6 +415,8 @@ def _urgent_category(ctx: TurnContext) -> UrgentCategory:
     if value in {c.value for c in UrgentCategory}:
         return UrgentCategory(value)
     match = detect_risk(ctx.text)
+    if match is None and partner_threat(ctx.text):  # "my ex is banging on my door, I'm scared"
+        return UrgentCategory.DOMESTIC_ABUSE
     return match.category if match else UrgentCategory.GENERAL
 
 
@@ -509,12 +513,18 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
                               if v is not None and v != ctx.slot(k)})
     listening = ctx.latest_action == "action_listen"
     answered = listening and not ctx.text.startswith("/")
+    followup = abuse_followup_turn(session, ctx) if answered else None
+    if followup is not None:  # "I can't talk", "he reads my texts": never a skip or a person
+        session.flush()
+        followup.slots.update({k: v for k, v in contact_markers(case).items() if v != ctx.slot(k)})
+        return followup
     if listening and asks_for_person(ctx, requested):
         return person_now(session, ctx, case)
     if answered and not_safe_now(ctx.text) and ctx.intent != "urgent_help":
         # "no I'm not safe, he's outside", whatever the classifier made of it: 999 first,
         # never taken as an answer to the question on screen
-        _set_detail(case, in_danger_now=True, safety_asked=True)
+        _set_detail(case, in_danger_now=True, safety_asked=True,
+                    **({"sensitive": True} if abuser_present(ctx.text) else {}))
         outcome = Outcome(slots={"pending": None})
         return outcome.say(NOT_SAFE_NOW_SMS if ctx.channel == SMS_CHANNEL else NOT_SAFE_NOW)
     if answered and is_helper_answer(ctx):
@@ -561,7 +571,7 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     if case.submitted and case.reference != reference:
         outcome.say(f"Your case reference is now {case.reference} (for your council).")
     if requested and not found and is_skip(ctx.text) and not consent:
-        _mark_skipped(case, requested, outcome)
+        _mark_skipped(case, requested, outcome, ctx.language)
     if requested == "contact_reach" and details.invalid and not (case.phone or case.email):
         outcome.say(reask_text(details.invalid, ctx.language))
         outcome.slots["contact_reach"] = None
@@ -588,16 +598,13 @@ def _sms_number_answer(session: Session, ctx: TurnContext, case: Case) -> Outcom
     return None
 
 
-def _mark_skipped(case: Case, requested: str, outcome: Outcome) -> None:
+def _mark_skipped(case: Case, requested: str, outcome: Outcome, language: str = "en") -> None:
     details = dict(case.details or {})
     key = requested.replace("contact_", "")
     details[key] = "declined" if requested == "contact_reach" else "skipped"
     case.details = details
-    if requested == "contact_reach":
-        outcome.say(
-            "That's fine. Without a phone number or email staff cannot get back to you, so "
-            "keep your case reference and ask me for an update at any time."
-        )
+    if requested == "contact_reach":  # in the resident's language (translations/*.yml)
+        outcome.say(message("contact_skipped", language))
 
 
 def _free_text_answer(text: str, requested: str, found: dict[str, object]) -> None:

@@ -27,6 +27,7 @@ from bot.language.offline_phrases import mentions_landline, says_offline_other_l
 from bot.services.cases import open_case_for
 from bot.services.councils import CouncilInfo, list_councils
 from bot.services.status import get_status
+from bot.services.subscription_turns import SMS_OFFER_QUESTION
 from bot.services.turn import Message, Outcome, TurnContext, council_info, resolve_turn_council
 
 SLOT = "offline_only"  # "no_internet", or "landline" (no texts either)
@@ -88,6 +89,12 @@ _EMAIL_ITEM = re.compile(
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _LANDLINE = re.compile(r"\bland ?line\b|\b(?:house|home) phone\b|\bno mobile\b", re.IGNORECASE)
 _TEXT_OFFER = re.compile(r"^Want a text when\b")
+
+
+def _without_offer(message: Message) -> Message:
+    """An SMS status text ends with the offer (bot.services.status_turns): keep the answer."""
+    answer, found, _offer = message.text.partition("\n" + SMS_OFFER_QUESTION)
+    return Message(answer) if found else message
 
 
 def says_offline(text: str | None) -> bool:
@@ -181,7 +188,8 @@ def offline_reply(session: Session, ctx: TurnContext, outcome: Outcome) -> Outco
     if (outcome.slots.get(SLOT) or ctx.slot(SLOT)) == "landline" and outcome.slots.get(
             "subscribe_offer"):
         # a landline cannot take the "text me when it's back" message
-        outcome.messages = [m for m in outcome.messages if not _TEXT_OFFER.match(m.text)]
+        outcome.messages = [_without_offer(m) for m in outcome.messages
+                            if not _TEXT_OFFER.match(m.text)]
         outcome.slots["subscribe_offer"] = None
     first_time = says_offline(ctx.text) and not ctx.slot(SLOT)
     if first_time or removed or not outcome.messages:

@@ -16,7 +16,6 @@ from bot.services.scope import (
     unlisted_service_answer,
 )
 from bot.services.status import (
-    STATE_WORDS,
     asks_for_overview,
     contact_routes,
     describe_age,
@@ -25,8 +24,12 @@ from bot.services.status import (
     overview_answer,
     status_answer,
 )
+from bot.services.subscription_turns import (
+    SMS_OFFER_CHOICES,
+    SMS_OFFER_QUESTION,
+    subscribe_phone_turn,
+)
 from bot.services.subscription_turns import offer as offer_subscription
-from bot.services.subscription_turns import subscribe_phone_turn
 from bot.services.topics import pointer, secondary_topics
 from bot.services.turn import (
     OUTWARD_CODE,
@@ -42,6 +45,11 @@ from bot.services.turn import (
 )
 
 SMS_STATUS_SEGMENTS = 2
+# "Council tax (Westminster): disrupted." - short, and right for plural service names too
+SMS_STATE_WORDS = {"operating": "working normally", "disrupted": "disrupted",
+                   "unavailable": "not available now"}
+# the offer that ends an SMS status text: "\nWant a text when it's back?\nReply 1 for Yes, ..."
+SMS_OFFER_SEPTETS = len("\n" + SMS_OFFER_QUESTION + "\n" + SMS_OFFER_CHOICES)
 
 COUNCIL_QUESTION = (
     "Which council area are you in? Choose one, or send your postcode (for example W10 6EL)."
@@ -95,11 +103,15 @@ def service_status_turn(session: Session, ctx: TurnContext) -> Outcome:
             f"I don't have a status for that service in {council.short_name} yet. "
             'You can ask a member of staff: say "speak to a person".'
         )
-    outcome.say(_status_text(ctx, view, council))
+    service_name = view.service_name.split(",")[0]
+    if ctx.channel == SMS_CHANNEL:  # one text of two segments at most, the offer included
+        if view.state == "operating":
+            return outcome.say(sms_status_answer(view, council))
+        answer = sms_status_answer(view, council, reserve=SMS_OFFER_SEPTETS)
+        return offer_subscription(outcome, council_id, service_id, service_name, lead=answer)
+    outcome.say(status_answer(view, council))
     if view.state != "operating":
-        offer_subscription(outcome, council_id, service_id, view.service_name.split(",")[0])
-    if ctx.channel == SMS_CHANNEL:
-        return outcome  # two texts at most: the pointers wait for the next question
+        offer_subscription(outcome, council_id, service_id, service_name)
     for topic, service in secondary_topics(ctx.text, "service_status"):
         outcome.say(pointer(topic, service))
     return outcome
@@ -110,12 +122,16 @@ def _status_text(ctx: TurnContext, view, council) -> str:  # noqa: ANN001
         view, council)
 
 
-def sms_status_answer(view, council) -> str:  # noqa: ANN001 - StatusView, CouncilInfo
-    """The status answer cut to two GSM-7 segments: state, what to do, one route, the age."""
+def sms_status_answer(view, council, reserve: int = 0) -> str:  # noqa: ANN001 - StatusView, CouncilInfo
+    """The status answer cut to two GSM-7 segments less `reserve` septets (the "text me when
+    it's back" offer that ends the same text): state, what to do, one route, the age."""
     from bot.channels.sms_render import gsm7_segments, to_gsm7
 
+    def fits(text: str) -> bool:
+        return gsm7_segments(text + "x" * reserve) <= SMS_STATUS_SEGMENTS
+
     name = view.service_name.split(",")[0]
-    head = f"{name} in {council.short_name} {STATE_WORDS.get(view.state, view.state)}."
+    head = f"{name} ({council.short_name}): {SMS_STATE_WORDS.get(view.state, view.state)}."
     route = ""
     if view.state != "operating":
         helpline = council.incident_helpline or council.out_of_hours_phone
@@ -126,12 +142,11 @@ def sms_status_answer(view, council) -> str:  # noqa: ANN001 - StatusView, Counc
         if not sentence:
             continue
         candidate = f"{body} {sentence}" if body else sentence
-        text = to_gsm7(f"{head} {candidate}{route}{tail}")
-        if gsm7_segments(text) > SMS_STATUS_SEGMENTS:
+        if not fits(to_gsm7(f"{head} {candidate}{route}{tail}")):
             break
         body = candidate
     text = to_gsm7(f"{head} {body}{route}{tail}" if body else f"{head}{route}{tail}")
-    if gsm7_segments(text) > SMS_STATUS_SEGMENTS:
+    if not fits(text):
         text = to_gsm7(f"{head}{route}{tail}")
     return text
 

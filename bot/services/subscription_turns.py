@@ -24,12 +24,21 @@ ASK_MOBILE = ("What UK mobile number should I text? (I'll only use it for this, 
               "reply STOP at any time.)")
 
 
-def offer(outcome: Outcome, council_id: str, service_id: str, service_name: str) -> Outcome:
-    """Add the offer to a status answer about a service that is not working."""
+SMS_OFFER_QUESTION = "Want a text when it's back?"
+# what the SMS channel makes of the two buttons (bot.channels.sms_render.choices_prompt)
+SMS_OFFER_CHOICES = "Reply 1 for Yes, text me or 2 for No, thanks."
+
+
+def offer(outcome: Outcome, council_id: str, service_id: str, service_name: str,
+          lead: str = "") -> Outcome:
+    """Add the offer to a status answer about a service that is not working. With `lead` (the
+    SMS status answer) the offer ends that same text, so the whole turn is one text."""
     outcome.slots["subscribe_offer"] = f"{council_id}:{service_id}"
     outcome.slots["offer"] = None  # a "yes" now answers this offer, not an earlier one
-    return outcome.say(f"Want a text when {service_name} is working again?",
-                       [button("Yes, text me", "affirm"), button("No, thanks", "deny")])
+    buttons = [button("Yes, text me", "affirm"), button("No, thanks", "deny")]
+    if lead:
+        return outcome.say(f"{lead}\n{SMS_OFFER_QUESTION}", buttons)
+    return outcome.say(f"Want a text when {service_name} is working again?", buttons)
 
 
 def _channel(ctx: TurnContext) -> str:

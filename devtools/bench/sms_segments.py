@@ -6,8 +6,8 @@ split and numbered), after the real Rasa and action servers chose the replies. E
 conversation texts the signed webhook; the turn is done when the channel has marked the text
 processed and the texts it queued for that turn have reached the fake Twilio API; those texts
 (exactly what Twilio is asked to send) are counted in GSM-7/UCS-2 segments.
-Targets (issue #14): status <= 2 segments; urgent <= 3 with the first text starting with the
-emergency numbers.
+Targets (issue #14): status <= 2 segments (the "text me when it's back" offer included);
+urgent <= 3 with the first text starting with the emergency numbers; scam steps <= 3.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ SCRIPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("case confirmation", ("I want to make a complaint", "yes", "skip", "skip", "skip")),
     ("case confirmation", ("can I talk to someone about my rent", "just get me a person")),
     ("person asked for", ("is the library open in westminster", "can I speak to a person")),
+    ("scam, card given", ("got a text about a council tax refund, clicked it and typed in my "
+                          "card number",)),
+    ("scam, card given", ("someone rang from the council and I gave them my bank details",)),
     ("fallback", ("qwerty zxcv",)),
     ("fallback", ("the thing with the stuff again",)),
 )
