@@ -208,3 +208,48 @@ def test_a_status_answer_is_introduced_with_the_interpreter_offer(session) -> No
     outcome = finish_turn(session, german, service_status_turn(session, german))
     assert outcome.messages[0].text == message("status_intro", "en")
     assert outcome.slots["language"] == "de"
+
+
+# ---- the NLU component --------------------------------------------------------------------
+
+
+def test_a_message_in_a_script_we_cannot_read_is_not_understood_unless_urgent(tmp_path) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.language import LanguageTagger
+
+    tagger = LanguageTagger.create({}, LocalModelStorage(tmp_path), Resource("lang"),
+                                   ExecutionContext(GraphSchema({}), "test"))
+
+    def parsed(text: str, intent: str) -> Message:
+        message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.6},
+                                "intent_ranking": [{"name": intent, "confidence": 0.6}]})
+        tagger.process([message])
+        return message
+
+    georgian = parsed("გამარჯობა, მინდა ვიკითხო", "thanks")  # hello, I want to ask
+    assert georgian.get("language")["code"] == UNKNOWN
+    assert georgian.get("intent")["name"] == "nlu_fallback"
+    assert georgian.get("intent_ranking")[1]["name"] == "thanks"  # the guess kept for logs
+    assert parsed("დამეხმარეთ", "urgent_help").get("intent")["name"] == "urgent_help"
+    assert parsed("我想问一下", "thanks").get("intent")["name"] == "thanks"  # Chinese: read
+    assert parsed("/affirm", "affirm").get("intent")["name"] == "affirm"  # a button
+
+
+TAGALOG_AMHARIC = [
+    ("Lagi akong sinasaktan ng asawa ko kapag lasing", C.DOMESTIC_ABUSE),  # hits me when drunk
+    ("Pinalayas kami ng landlord, wala kaming matutulugan mamaya", C.HOMELESS_TONIGHT),
+    ("ባሌ ሁልጊዜ ይመታኛል", C.DOMESTIC_ABUSE),  # my husband always hits me
+    ("ዛሬ ማታ የምተኛበት ቦታ የለኝም", C.HOMELESS_TONIGHT),  # nowhere to sleep tonight
+]
+
+
+@pytest.mark.parametrize(("text", "category"), TAGALOG_AMHARIC)
+def test_tagalog_and_amharic_disclosures_are_caught(text: str, category: C) -> None:
+    found = detect_risk_in_lexicons(text)
+    assert found is not None and found.category is category, found
+    assert detect_risk_in_lexicons("Paano ako magbabayad ng council tax?") is None
+    assert detect_risk_in_lexicons("የቤት ኪራይ እንዴት እከፍላለሁ?") is None  # how do I pay rent

@@ -26,9 +26,9 @@ C = UrgentCategory
 
 TWELVE = {"ar", "es", "pt", "pl", "fr", "it", "bn", "so", "fa", "ro", "tr", "ti"}
 # Recognised, not translated; their examples are in tests/test_other_languages.py.
-OTHERS = {"ur", "hi", "pa", "gu", "ru", "uk", "lt", "zh"}
+OTHERS = {"ur", "hi", "pa", "gu", "ru", "uk", "lt", "zh", "tl", "am"}
 LANGUAGES = TWELVE | OTHERS
-LATIN_SCRIPT = {"es", "pt", "pl", "fr", "it", "so", "ro", "tr", "lt"}
+LATIN_SCRIPT = {"es", "pt", "pl", "fr", "it", "so", "ro", "tr", "lt", "tl"}
 LEXICONS = load_lexicons()
 ALL_PHRASES = [entry for lexicon in LEXICONS for entry in lexicon.phrases]
 ALL_VETOES = [entry for lexicon in LEXICONS for entry in lexicon.vetoes]
