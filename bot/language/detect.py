@@ -30,9 +30,10 @@ from typing import Any
 ENGLISH = "en"
 _LINGUA_CODES = ("en", "ar", "es", "pt", "pl", "fr", "it", "bn", "so", "fa", "ro", "tr")
 # Recognised, not translated: common main languages of London residents (Census 2021) that
-# lingua knows. Each costs memory (~8 MB), hence not all 75.
-OTHER_CODES = ("ur", "pa", "gu", "hi", "ta", "zh", "ja", "ko", "ru", "uk", "bg", "el", "de",
-               "tl", "lt", "lv", "sq", "hu", "vi")
+# lingua knows. Each costs memory (~12 MB) and time, hence not all 75: a script only other
+# languages use (Tamil, Korean, Greek...) is "und", answered as not understood.
+OTHER_CODES = ("ur", "pa", "gu", "hi", "zh", "ru", "uk",  # scripts of their own
+               "de", "tl", "lt", "sq", "vi", "hu", "lv")  # Latin script
 AMHARIC = "am"  # Ge'ez script, no detector: told from Tigrinya by its own words
 UNKNOWN = "und"  # letters of a script we cannot place
 _OTHER_SURE = 0.8  # a Latin-script message is taken as one of OTHER_CODES only this sure
@@ -54,30 +55,28 @@ class LanguageGuess:
     by: str  # "script", "detector", "kept" (conversation's language), "default"
 
 
-_detectors: dict[bool, Any] = {}
+_detector: Any = None
 _lock = threading.Lock()
 
 
-def _get_detector(wide: bool = False) -> Any:
-    """Lingua restricted to our 12 and English, or (`wide`) to those and OTHER_CODES."""
-    detector = _detectors.get(wide)
-    if detector is None:
+def _get_detector() -> Any:
+    """One lingua detector for our 12, English and OTHER_CODES (a second, restricted one would
+    load the same models again: ~130 MB)."""
+    global _detector
+    if _detector is None:
         with _lock:
-            detector = _detectors.get(wide)
-            if detector is None:
+            if _detector is None:
                 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-                names = _LINGUA_CODES + (OTHER_CODES if wide else ())
-                codes = [getattr(IsoCode639_1, code.upper()) for code in names]
-                detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
-                _detectors[wide] = detector
-    return detector
+                codes = [getattr(IsoCode639_1, code.upper())
+                         for code in _LINGUA_CODES + OTHER_CODES]
+                _detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    return _detector
 
 
 def warm_up() -> None:
-    """Load the detectors' models now (server start), not on a resident's first message."""
-    for wide in (False, True):
-        _get_detector(wide).compute_language_confidence_values("warm up the models")
+    """Load the detector's models now (server start), not on a resident's first message."""
+    _get_detector().compute_language_confidence_values("warm up the models")
 
 
 def _script_counts(text: str) -> dict[str, int]:
@@ -99,12 +98,26 @@ def _script_counts(text: str) -> dict[str, int]:
     return counts
 
 
-def _detect(text: str, wide: bool = False) -> tuple[str, float]:
-    values = _get_detector(wide).compute_language_confidence_values(text)
-    if not values:
+def _ranked(text: str) -> list[tuple[str, float]]:
+    """Every language the detector knows with its confidence, for one text."""
+    values = _get_detector().compute_language_confidence_values(text)
+    return [(value.language.iso_code_639_1.name.lower(), float(value.value)) for value in values]
+
+
+def _best(pairs: list[tuple[str, float]], wide: bool = False) -> tuple[str, float]:
+    """The likeliest language: among all (`wide`), or among our 12 and English only, their
+    confidences shared out again among them."""
+    if not wide:
+        pairs = [(code, value) for code, value in pairs if code in _LINGUA_CODES]
+        total = sum(value for _, value in pairs)
+        pairs = [(code, value / total) for code, value in pairs] if total > 0 else []
+    if not pairs:
         return ENGLISH, 0.0
-    top = values[0]
-    return top.language.iso_code_639_1.name.lower(), float(top.value)
+    return max(pairs, key=lambda pair: pair[1])
+
+
+def _detect(text: str, wide: bool = False) -> tuple[str, float]:
+    return _best(_ranked(text), wide)
 
 
 def detect_language(text: str, previous: str | None = None) -> LanguageGuess:
@@ -133,10 +146,11 @@ def detect_language(text: str, previous: str | None = None) -> LanguageGuess:
     if _roman_urdu(words):
         return LanguageGuess("ur", 0.6, "detector")
     short = len(words) < 3
-    other, other_confidence = _detect(text, wide=True)
+    ranked = _ranked(text)
+    other, other_confidence = _best(ranked, wide=True)
     if other in OTHER_CODES and other_confidence >= _OTHER_SURE and not short:
         return LanguageGuess(other, other_confidence, "detector")
-    code, confidence = _detect(text)
+    code, confidence = _best(ranked)
     if short and confidence < _SURE or confidence < _LIKELY:
         return LanguageGuess(kept, confidence, how)
     return LanguageGuess(code, confidence, "detector")
@@ -151,10 +165,11 @@ def _arabic_script(text: str) -> LanguageGuess:
     arabic_only = "".join(ch for ch in text if not ("a" <= ch.lower() <= "z"))
     if sum(ch in _URDU_LETTERS for ch in arabic_only) >= 2:
         return LanguageGuess("ur", 1.0, "script")
-    code, confidence = _detect(arabic_only, wide=True)
+    ranked = _ranked(arabic_only)
+    code, confidence = _best(ranked, wide=True)
     if code == "ur" and confidence >= _LIKELY:
         return LanguageGuess("ur", confidence, "script")
-    code, confidence = _detect(arabic_only)
+    code, confidence = _best(ranked)
     if code not in ("ar", "fa"):
         code, confidence = "ar", 0.5
     return LanguageGuess(code, confidence, "script")

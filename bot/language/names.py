@@ -44,7 +44,8 @@ OWN_NAMES: dict[str, str] = {
     "ti": "ትግርኛ",
 }
 
-# Recognised but not translated (bot.language.detect.OTHER_CODES, Amharic, "und"): named for
+# Recognised but not translated (bot.language.detect.OTHER_CODES, Amharic, "und", and a few
+# a resident or staff may name, e.g. Tamil, Korean): named for
 # staff booking an interpreter; kept apart from the tables above, which list the languages we
 # translate (one service vocabulary and one translation file each).
 OTHER_ENGLISH_NAMES: dict[str, str] = {

@@ -5,7 +5,7 @@ tracker's latest message carry it). The NLU pipeline does not know the conversat
 message too short to tell is tagged `by: "default"` (English) and the dialogue keeps the
 conversation's language instead (bot.services.turn).
 
-A message in a script no detector here knows (`UNKNOWN`: Georgian, Hebrew, Thai...) cannot be
+A message in a script the detector does not know (`UNKNOWN`: Georgian, Korean...) cannot be
 understood: the sentence encoder has not seen it, so its intent is noise ("inform", "thanks").
 Such a message becomes `nlu_fallback` (the not-understood reply: the emergency line and a call
 back with an interpreter), unless the classifier read it as urgent: a false alarm there costs
