@@ -78,6 +78,12 @@ def test_a_script_we_cannot_place_is_unknown_not_english() -> None:
     assert detect_language("🙂🙂", previous="ur").code == "ur"  # no letters: keeps the language
 
 
+def test_a_short_word_we_are_unsure_of_keeps_the_conversations_language() -> None:
+    guess = detect_language("да", previous="uk")  # "yes" in Russian; Ukrainian says "так"
+    assert (guess.code, guess.by) == ("uk", "kept")
+    assert detect_language("好的", previous="en").code == "zh"  # sure, even though short
+
+
 def test_amharic_is_told_from_tigrinya_by_its_own_words() -> None:
     assert detect_language("እባክዎ እርዳታ እፈልጋለሁ").code == "am"  # please, I need help
     assert detect_language("ሰብኣየይ ይወቕዓኒ ኣሎ").code == "ti"

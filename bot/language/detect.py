@@ -138,7 +138,7 @@ def detect_language(text: str, previous: str | None = None) -> LanguageGuess:
     if counts["arabic"] * 2 >= letters:
         return _arabic_script(text)
     if counts["other"] * 2 >= letters:
-        return _other_script(text)
+        return _other_script(text, LanguageGuess(kept, 1.0, how))
     words = [w.lower() for w in _WORD.findall(text)]
     content = [w for w in words if w not in _NEUTRAL]
     if not content:
@@ -175,13 +175,16 @@ def _arabic_script(text: str) -> LanguageGuess:
     return LanguageGuess(code, confidence, "script")
 
 
-def _other_script(text: str) -> LanguageGuess:
+def _other_script(text: str, kept: LanguageGuess) -> LanguageGuess:
     """Devanagari, Gurmukhi, Cyrillic, Han...: one of OTHER_CODES, or `UNKNOWN` (never English:
-    the resident plainly does not write English)."""
+    the resident plainly does not write English). A short word the detector is unsure of ("да",
+    "так": Russian or Ukrainian?) keeps the conversation's language."""
     code, confidence = _detect(text, wide=True)
-    if code in OTHER_CODES and confidence >= _LIKELY:
-        return LanguageGuess(code, confidence, "script")
-    return LanguageGuess(UNKNOWN, 1.0, "script")
+    if code not in OTHER_CODES or confidence <= 0:
+        return LanguageGuess(UNKNOWN, 1.0, "script")
+    if len(_WORD.findall(text)) < 3 and confidence < _SURE:
+        return LanguageGuess(kept.code, confidence, kept.by)
+    return LanguageGuess(code, confidence, "script")
 
 
 # Everyday words of Urdu (and Hindi) typed in Latin letters that are not words of English or of
