@@ -17,6 +17,7 @@ from bot.language.names import english_name, own_name
 from bot.services.cases import open_case_for
 from bot.services.escalation_turns import SAFETY_QUESTION, start_case_turn, urgent_turn
 from bot.services.language_turns import (
+    ASK_LANGUAGE,
     INTERPRETER_OTHER,
     NOT_UNDERSTOOD_OTHER,
     conversation_language,
@@ -205,7 +206,7 @@ def test_interpreter_call_back_records_the_language_or_that_we_must_ask(session)
     unknown = ctx("ჩემი სახლი", "human_request", language=UNKNOWN, conversation="c2")
     finish_turn(session, unknown, start_case_turn(session, unknown))
     case = open_case_for(session, "c2")
-    assert case.language == UNKNOWN and case.interpreter_language == english_name(UNKNOWN)
+    assert case.language == UNKNOWN and case.interpreter_language == ASK_LANGUAGE
 
 
 def test_a_status_answer_is_introduced_with_the_interpreter_offer(session) -> None:

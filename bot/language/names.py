@@ -53,7 +53,7 @@ OTHER_ENGLISH_NAMES: dict[str, str] = {
     "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ru": "Russian", "uk": "Ukrainian",
     "bg": "Bulgarian", "el": "Greek", "de": "German", "tl": "Tagalog", "lt": "Lithuanian",
     "lv": "Latvian", "sq": "Albanian", "hu": "Hungarian", "vi": "Vietnamese", "am": "Amharic",
-    "und": "Not known yet (ask)",
+    "und": "Unknown language",
 }
 OTHER_OWN_NAMES: dict[str, str] = {
     "ur": "اردو", "pa": "ਪੰਜਾਬੀ", "gu": "ગુજરાતી", "hi": "हिन्दी", "ta": "தமிழ்", "zh": "中文",

@@ -12,7 +12,7 @@ A language we recognise but have no translations for (Urdu, Chinese, Russian...:
 below) or cannot name at all ("und") takes the same paths, so an urgent message goes straight
 to the urgent route and a message not understood never gets a menu; the words are plain
 English (`message` falls back to it), with "tell us your language" so staff can book the
-right interpreter. The case records the language, or "und" and "Not known yet (ask)".
+right interpreter. The case records the language, or "und" and `ASK_LANGUAGE`.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ NOT_UNDERSTOOD_OTHER = (
     "If you cannot speak, call 999 and then press 55. A person from the council can call you "
     "back with an interpreter: tell us your language (for example \"I speak Urdu\")."
 )
+ASK_LANGUAGE = "Not known yet: ask the resident"  # the interpreter to book, for staff
 INTERPRETER_OTHER = (
     "I know English best. A person from the council can call you back with an interpreter: "
     "tell us your language (for example \"I speak Urdu\")."
@@ -97,7 +98,8 @@ def record_language(session: Session, ctx: TurnContext) -> None:
         case.language = ctx.language
     if not case.interpreter_language:
         # in English, as staff book it and as a typed "Polish interpreter" is stored
-        case.interpreter_language = english_name(ctx.language) or language_name(ctx.language)
+        case.interpreter_language = (ASK_LANGUAGE if ctx.language == UNKNOWN else
+                                     english_name(ctx.language) or language_name(ctx.language))
 
 
 def finish_turn(session: Session, ctx: TurnContext, outcome: Outcome) -> Outcome:
