@@ -44,6 +44,24 @@ OWN_NAMES: dict[str, str] = {
     "ti": "ትግርኛ",
 }
 
+# Recognised but not translated (bot.language.detect.OTHER_CODES, Amharic, "und", and a few
+# a resident or staff may name, e.g. Tamil, Korean): named for
+# staff booking an interpreter; kept apart from the tables above, which list the languages we
+# translate (one service vocabulary and one translation file each).
+OTHER_ENGLISH_NAMES: dict[str, str] = {
+    "ur": "Urdu", "pa": "Punjabi", "gu": "Gujarati", "hi": "Hindi", "ta": "Tamil",
+    "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ru": "Russian", "uk": "Ukrainian",
+    "bg": "Bulgarian", "el": "Greek", "de": "German", "tl": "Tagalog", "lt": "Lithuanian",
+    "lv": "Latvian", "sq": "Albanian", "hu": "Hungarian", "vi": "Vietnamese", "am": "Amharic",
+    "und": "Unknown language",
+}
+OTHER_OWN_NAMES: dict[str, str] = {
+    "ur": "اردو", "pa": "ਪੰਜਾਬੀ", "gu": "ગુજરાતી", "hi": "हिन्दी", "ta": "தமிழ்", "zh": "中文",
+    "ja": "日本語", "ko": "한국어", "ru": "Русский", "uk": "Українська", "bg": "Български",
+    "el": "Ελληνικά", "de": "Deutsch", "tl": "Tagalog", "lt": "Lietuvių", "lv": "Latviešu",
+    "sq": "Shqip", "hu": "Magyar", "vi": "Tiếng Việt", "am": "አማርኛ",
+}
+
 _CODE = re.compile(r"[a-z]{2,3}")
 
 
@@ -58,7 +76,9 @@ def normalise_code(code: str | None) -> str | None:
 def english_name(code: str | None) -> str | None:
     """'Polish' for 'pl'; None when the language is not one we know."""
     base = normalise_code(code)
-    return ENGLISH_NAMES.get(base) if base else None
+    if not base:
+        return None
+    return ENGLISH_NAMES.get(base) or OTHER_ENGLISH_NAMES.get(base)
 
 
 def own_name(code: str | None) -> str | None:
@@ -69,4 +89,4 @@ def own_name(code: str | None) -> str | None:
     named = language_name(base)  # only ever called with a checked code (it names a file)
     if named and named != base:
         return named
-    return OWN_NAMES.get(base)
+    return OWN_NAMES.get(base) or OTHER_OWN_NAMES.get(base)

@@ -43,7 +43,7 @@ from bot.services.contact_turns import (
     wants_person,
 )
 from bot.services.councils import list_councils
-from bot.services.language_turns import is_other_language, record_language
+from bot.services.language_turns import interpreter_line, is_other_language, record_language
 from bot.services.status import contact_routes, get_status
 from bot.services.topics import label, pointer, secondary_topics
 from bot.services.turn import (
@@ -381,7 +381,7 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
         opened = message("urgent_case_opened", language, reference=case.reference)
         if case.phone or case.email:
             opened += " " + message("urgent_expectation", language)
-        return outcome.say(f"{opened} {message('interpreter', language)}")
+        return outcome.say(f"{opened} {interpreter_line(ctx)}")
     if case.phone or case.email:
         outcome.say(
             f"I've opened an urgent case ({case.reference}) and alerted council staff. "
@@ -455,7 +455,7 @@ def start_case_turn(session: Session, ctx: TurnContext) -> Outcome:
     if is_other_language(ctx):
         record_language(session, ctx)
         outcome.localised = True
-        return outcome.say(message("interpreter", ctx.language))
+        return outcome.say(interpreter_line(ctx))
     if person and ctx.channel == SMS_CHANNEL:
         outcome.messages.insert(0, Message(
             f"I've passed this to council staff (case {case.reference}). A few questions "

@@ -15,6 +15,8 @@ Matching rules, kept deliberately simple so that a reviewer can predict what fir
   ``ዐ`` -> ``ዓ``), the zero-width non-joiner treated as a space, then every run of
   characters that are not letters, digits or spacing marks collapsed to one space.
   Apostrophes and hyphens therefore split words: "j'ai" is "j ai", "matar-me" is "matar me".
+  Chinese is written without spaces, so each Han character is a word of its own ("自杀" is
+  "自 杀"): a Chinese phrase matches wherever its characters stand together.
 * The Arabic conjunction و is written joined to the next word, so a phrase also matches when
   its first word has و in front of it ("ولا يتنفس" matches "لا يتنفس").
 * A phrase is a sequence of whole words. If the entry ends with ``*`` its last word is a
@@ -69,10 +71,17 @@ _ZWNJ = "\u200c"
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def _is_han(char: str) -> bool:
+    point = ord(char)
+    return 0x4E00 <= point <= 0x9FFF or 0x3400 <= point <= 0x4DBF or 0xF900 <= point <= 0xFAFF
+
+
 def _map_char(char: str) -> str:
     """What one (already casefolded, NFKD) character becomes in normalised text."""
     if char in _LETTER_MAP:
         return _LETTER_MAP[char]
+    if _is_han(char):
+        return f" {char} "
     category = unicodedata.category(char)
     if category in ("Mn", "Me"):
         return ""
