@@ -21,6 +21,7 @@ from bot.config import get_settings
 from bot.db.engine import session_scope
 from bot.services.language_turns import conversation_language, finish_turn
 from bot.services.turn import Outcome, TurnContext, dedupe_sentences, guard_financial_details
+from bot.triage.tier import NetVerdict
 
 logger = logging.getLogger(__name__)
 _EXECUTOR = ThreadPoolExecutor(  # ACTION_DB_THREADS, read as the action server starts
@@ -56,6 +57,7 @@ def context_from_tracker(tracker: Tracker) -> TurnContext:
         latest_action=tracker.latest_action_name,
         language=conversation_language(latest.get("language"), tracker.get_slot("language")),
         intent_confidence=(latest.get("intent") or {}).get("confidence"),
+        net=NetVerdict.from_parse(latest),
     )
 
 
