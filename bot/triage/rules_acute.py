@@ -37,7 +37,7 @@ POISONING_RULES: tuple[Rule, ...] = (
     make_rule(
         "poison_hazard", C.GENERAL,
         f"{_SWALLOW} _? _? _? {_HAZARD}",
-        f"{_SWALLOW} _? _? washing|washingup|dishwasher|laundry|washing-up _? "
+        f"{_SWALLOW} _? _? _? washing|washingup|dishwasher|laundry|washing-up _? "
         "tablet|tablets|pod|pods|liquid|powder|capsule|capsules",
         "got into the|my? bleach|cleaning|chemicals|medicine|medicines|pills|tablets",
         negation_window=2,
@@ -77,7 +77,8 @@ THREAT_RULES: tuple[Rule, ...] = (
         *each("{x} break his|her|their|your|my legs|arms|neck|face",
               "go to", "gonna", "will", "threatening to", "threatened to", "threatens to"),
         f"burn|torch|firebomb the|my|our|her|his|their {_HOME_WORDS} down|with",
-        f"set fire to the|my|our|her|his|their {_HOME_WORDS}",
+        f"set fire to the|my|our|her|his|their _? {_HOME_WORDS}",
+        "threatening|threatened|threatens|threaten to burn|torch|firebomb|petrol|set",
         f"set the|my|our|her|his|their {_HOME_WORDS} on fire",
         negation_window=3,
         not_next="time weeds weed bugs calories germs bacteria off when",
@@ -93,7 +94,7 @@ THREAT_RULES: tuple[Rule, ...] = (
     make_rule(
         "exploited_adult", C.SAFEGUARDING,
         "taking|stealing|took|stole|takes|steals|taken|stolen|using|uses|emptying|emptied|"
-        "draining|drained|spending money|pension|savings|benefits|card|cards out? of|from my "
+        "draining|drained|spending _? money|pension|savings|benefits|card|cards out? of|from my "
         "_? _? uncle|aunt|auntie|mum|dad|nan|gran|grandad|grandma|grandmother|grandfather|"
         "neighbour|brother|sister|father|mother|son|daughter",
         "made|forced|forcing|makes|make to hand|give over? his|her|their money|pension|"

@@ -49,7 +49,7 @@ NOT_URGENT = re.compile(
 SOMEONE_FINE = re.compile(
     rf"\b(?:{_WHO}{_BE}|im|shes|hes|theyre)\s+(?:all\s+|both\s+|completely\s+|really\s+)?"
     rf"{_FINE}\b"
-    r"(?!\s+(?:with|to|about|for|if|by|on|in the)\b)"
+    r"(?!\s+(?:with\s+\w+ing|with that|with it|to|about|for|if|by|on|in the)\b)"
     r"|\b(?:nobody|no one|noone|no-one|nobodys|nobody's|no1)\s+(?:was\s+|got\s+|is\s+|'s\s+|"
     r"has been\s+|were\s+)?(?:hurt|injured|harmed|stuck|trapped|inside|in danger)\b"
     r"|\bno(?:body|\s+one)?\s+(?:injuries|injured|casualties)\b",
