@@ -143,3 +143,13 @@ def test_a_verdict_is_reused_not_run_again(monkeypatch: pytest.MonkeyPatch) -> N
     # no verdict came with the message: the rules run once and see it
     assert urgency_tier("my husband hits me", 0.3) == CLEAR
     assert calls == ["my husband hits me"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["off to kill some time at the shops, bye", "got an hour to kill, is the library open",
+     "I'm dying to know when the tip reopens", "this form is killing me",
+     "I feel like death today, can you call tomorrow", "I nearly had a fit when I saw the bill"],
+)
+def test_idioms_make_the_classifier_alone_possible(text: str) -> None:
+    assert urgency_tier(text, 0.9, NetVerdict(fired=False)) == POSSIBLE

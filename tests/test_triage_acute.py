@@ -140,3 +140,57 @@ def test_look_alikes_are_not_urgent(text: str) -> None:
 def test_a_threat_keeps_the_domestic_abuse_reply() -> None:
     found = detect_risk("I can't go home tonight, he will hurt me")
     assert found is not None and found.category == C.DOMESTIC_ABUSE
+
+
+DISTRESS = [
+    "i'm not coping with any of it",
+    "barely coping since he left",
+    "struggling to cope at the moment",
+    "I don't know how much longer I can cope",
+    "it's all getting on top of me",
+    "I'm at the end of my tether",
+    "honestly I'm at breaking point",
+    "everything is falling apart",
+    "I can't take much more of this",
+    "I can't take it anymore",
+    "I can't cope anymore",
+    "I just can't cope",
+]
+FEEDING_WORRY = [
+    "I don't know how I'll feed the kids next week",
+    "don't know how we will pay for food now",
+    "how will I feed my baby if it doesn't come",
+    "I won't be able to feed them by Friday",
+    "we're running low on food and gas",
+    "struggling to feed the family this month",
+    "how can we heat the flat with no payment",
+    "I don't know how I'm going to manage",
+    "we will not be able to feed the kids",
+    "running low on electric credit",
+    "struggling to heat the place",
+    "how am I going to feed us till payday",
+]
+NOT_DISTRESS = [
+    "I can't cope with this hold music",
+    "the website can't cope with the traffic",
+    "the old phone system can't cope",
+    "the bins are overflowing, the crews can't cope",
+    "how do I feed back on the consultation",
+    "my neighbour's house is falling apart, can the council do something",
+]
+
+
+@pytest.mark.parametrize("text", DISTRESS + FEEDING_WORRY)
+def test_weak_signals_are_possible_not_clear(text: str) -> None:
+    found = detect_risk(text)
+    assert found is not None and found.weak, (text, found)
+
+
+@pytest.mark.parametrize("text", NOT_DISTRESS)
+def test_busy_systems_are_not_distress(text: str) -> None:
+    assert detect_risk(text) is None, detect_risk(text)
+
+
+def test_a_clear_disclosure_beside_a_weak_one_stays_clear() -> None:
+    found = detect_risk("not coping at all and I've been stockpiling my pills")
+    assert found is not None and not found.weak

@@ -205,8 +205,8 @@ def detect_risk(text: str) -> RiskMatch | None:
             best = key
     if best is None:
         return None
-    categories = {rule.category for rule, _ in found if rule.category is not None}
-    weak = all(softened(text, category) for category in categories)
+    weak = all(rule.possible or softened(text, rule.category)
+               for rule, _ in found if rule.category is not None)
     return RiskMatch(category=best[2], phrase=best[3], weak=weak)
 
 

@@ -120,4 +120,32 @@ PUT_OUT_RULES: tuple[Rule, ...] = (
     ),
 )
 
-ACUTE_RULES: tuple[Rule, ...] = POISONING_RULES + THREAT_RULES + PUT_OUT_RULES
+# Weak signals (possible tier): the resident is asked "Is anyone in danger or at risk right
+# now?" before any urgent case. Distress without a plan, and worry about feeding the family.
+POSSIBLE_RULES: tuple[Rule, ...] = (
+    make_rule(
+        "distress_cope", C.SELF_HARM,
+        "not|barely coping", "struggling to cope|carry|keep", "how much longer i|we can cope|go",
+        "getting|got on top of me", "end of my tether|rope", "at breaking point",
+        "at my|the breaking point",
+        "i|everything|life|we|world be? falling apart", "can not take much more",
+        "can not take it|this|any anymore|more", "can not cope anymore|now", "can not cope at all",
+        "can not cope any more", "do not know how much more i can take",
+        negation_window=0, possible=True,
+    ),
+    make_rule(
+        "distress_cope_bare", C.SELF_HARM, "i|we _? can not cope", negation_window=0,
+        possible=True,
+        not_next="with anymore now at any",
+    ),
+    make_rule(
+        "worry_feeding", C.NO_MONEY_FOR_ESSENTIALS,
+        "do not know how i|we will|be|can? go? to? feed|pay|afford|eat|heat|buy|manage|cope",
+        "how will|can|be i|we go? to? feed|eat|heat|afford|buy", "will not be able to feed",
+        "can not feed|afford|heat next|this week|month", "struggling to feed|eat|heat",
+        "running low on food|money|gas|electric|credit",
+        negation_window=0, possible=True,
+    ),
+)
+
+ACUTE_RULES: tuple[Rule, ...] = POISONING_RULES + THREAT_RULES + PUT_OUT_RULES + POSSIBLE_RULES

@@ -69,6 +69,17 @@ _MESSAGE_SAYS = re.compile(
     re.IGNORECASE,
 )
 
+# Idioms that share words with emergencies ("killing time", "dying to know"): they soften the
+# classifier's own urgent_help, never a rule match (the rules veto these phrases themselves).
+IDIOM = re.compile(
+    r"\bkill(?:ing)?\s+(?:some\s+|a bit of\s+|a little\s+|the\s+)?time\b"
+    r"|\b(?:an?|one|two|few|couple of)\s+(?:hours?|minutes?|mins?)\s+to\s+kill\b"
+    r"|\bdying\s+(?:to|for)\b|\bto die for\b|\b(?:is|are|it's|its)\s+killing me\b"
+    r"|\bfeel(?:ing)?\s+like\s+death\b|\bbored\s+to\s+death\b|\bdeath\s+warmed\s+up\b"
+    r"|\b(?:nearly|almost)\s+(?:had|have|died)\b",
+    re.IGNORECASE,
+)
+
 #: Categories a plain "not urgent" softens (every one but self-harm).
 SOFTENED_BY_NOT_URGENT = frozenset(set(UrgentCategory) - {C.SELF_HARM})
 #: Categories "nobody was hurt" / "I'm fine" softens: things, not people at risk.
@@ -107,6 +118,8 @@ def softened(text: str, category: UrgentCategory | None = None) -> bool:
     classifier's own urgent_help, which any softener makes possible)."""
     if category is not None and UrgentCategory(category) == C.SELF_HARM:
         return False
+    if category is None and IDIOM.search(text or ""):
+        return True
     checks = (
         (not_urgent, SOFTENED_BY_NOT_URGENT),
         (someone_fine, SOFTENED_BY_SOMEONE_FINE),
