@@ -7,7 +7,9 @@ breath, take it back or frame it:
 * plain non-urgency: "nothing urgent", "non-urgent", "no immediate risk", "no rush";
 * someone is said to be fine: "I'm fine", "she's safe", "nobody was hurt", "we're all OK";
 * a scam report that quotes an emergency: "text says gas leak at your address, pay £49...
-  scam?", "a letter said I'd be homeless unless I paid in gift cards, fake?".
+  scam?", "a letter said I'd be homeless unless I paid in gift cards, fake?";
+* for the classifier's own urgent_help only (the rules veto these themselves): idioms such as
+  "killing time", "dying to know", "I feel like death".
 
 None of these drops the risk: the resident is asked "Is anyone in danger or at risk right
 now?", and a yes (or an unclear answer) still makes the case urgent. Self-harm is never
