@@ -40,7 +40,7 @@ from bot.services.status_turns import (
     service_status_turn,
 )
 from bot.services.turn import TurnContext
-from bot.triage import UrgentCategory, detect_risk, emergency_advice
+from bot.triage import UrgentCategory, emergency_advice
 
 logger = logging.getLogger(__name__)
 # Slots the contact form's extraction may set besides those it still asks for.
@@ -53,13 +53,12 @@ def _spool_and_explain(action_name: str):  # noqa: ANN202
     """On a failed case write: keep the request on disk and tell the resident the truth."""
 
     def handler(ctx: TurnContext) -> str:
-        kind = case_kind_for(action_name, ctx.text)
-        spool_request(ctx.conversation_id, ctx.channel, kind.category, kind.priority, ctx.text,
+        kind = case_kind_for(action_name, ctx.text)  # the one look at the risk rules
+        spool_request(ctx.conversation_id, ctx.channel, kind, ctx.text,
                       council_id=ctx.slot("council"))
         first = ""
         if kind.priority == "urgent":
-            risk = detect_risk(ctx.text)
-            category_value = risk.category if risk else UrgentCategory.GENERAL
+            category_value = kind.urgent_category or UrgentCategory.GENERAL
             first = (
                 emergency_advice(category_value, "your council's out-of-hours line",
                                  "your council", text=ctx.text)

@@ -22,6 +22,7 @@ from bot.config import get_settings
 from bot.db.engine import session_scope
 from bot.services.language_turns import conversation_language, finish_turn
 from bot.services.turn import Outcome, TurnContext, dedupe_sentences, guard_financial_details
+from bot.triage.tier import NetVerdict
 
 logger = logging.getLogger(__name__)
 _EXECUTOR = ThreadPoolExecutor(  # ACTION_DB_THREADS, read as the action server starts
@@ -59,6 +60,7 @@ def context_from_tracker(tracker: Tracker) -> TurnContext:
         language=conversation_language(latest.get("language"), tracker.get_slot("language")),
         intent_confidence=(latest.get("intent") or {}).get("confidence"),
         client=client,
+        net=NetVerdict.from_parse(latest),
     )
 
 

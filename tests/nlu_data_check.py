@@ -87,6 +87,11 @@ REGEX_SAMPLES = {
 }
 
 
+# Files that hold a theme across intents on purpose (each example still under its own intent):
+# urgent disclosures in new wordings, and the benign look-alikes that must not be urgent.
+MIXED_INTENT_FILES = {"urgent_variety", "urgent_lookalikes"}
+
+
 def parse_examples(block: str) -> list[str]:
     out = []
     for line in block.splitlines():
@@ -153,7 +158,7 @@ def main() -> int:
         for item in data.get("nlu") or []:
             if "intent" in item:
                 intent = item["intent"]
-                if path.stem != intent:
+                if path.stem != intent and path.stem not in MIXED_INTENT_FILES:
                     problems.append(f"{path.name}: holds intent {intent!r} (one file per intent)")
                 for ex in parse_examples(item.get("examples", "")):
                     plain, ents, errs = strip_annotations(ex)

@@ -22,7 +22,7 @@ from bot.services.language_turns import conversation_language, finish_turn
 from bot.services.scope import other_council, unlisted_service
 from bot.services.status_turns import fallback_turn, inform_turn, service_status_turn
 from bot.services.turn import Outcome, TurnContext
-from bot.triage.tier import CLEAR, POSSIBLE, urgency_tier
+from bot.triage.tier import CLEAR, POSSIBLE, NetVerdict, urgency_tier
 
 
 def ctx(text: str, intent: str | None = None, conversation: str = "c1", **kw) -> TurnContext:
@@ -140,11 +140,12 @@ def test_unlisted_service_gets_an_honest_answer_not_a_menu_loop(session) -> None
 
 
 def test_urgency_tiers() -> None:
-    assert urgency_tier("my husband hits me", 0.3, net_fired=False) == CLEAR  # rules see it
-    assert urgency_tier("the lift keeps stopping between floors", 0.45, False) == POSSIBLE
-    assert urgency_tier("the lift keeps stopping between floors", 0.95, False) == CLEAR
-    assert urgency_tier("/urgent_help", 0.1, False) == CLEAR
-    assert urgency_tier("anything", 0.1, net_fired=True) == CLEAR
+    assert urgency_tier("my husband hits me", 0.3) == CLEAR  # no verdict came: the rules see it
+    quiet = NetVerdict(fired=False)
+    assert urgency_tier("the lift keeps stopping between floors", 0.45, quiet) == POSSIBLE
+    assert urgency_tier("the lift keeps stopping between floors", 0.95, quiet) == CLEAR
+    assert urgency_tier("/urgent_help", 0.1, quiet) == CLEAR
+    assert urgency_tier("anything", 0.1, NetVerdict(fired=True)) == CLEAR
 
 
 def test_possible_urgency_asks_once_then_yes_no_or_unclear(session) -> None:

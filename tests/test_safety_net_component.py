@@ -11,7 +11,13 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.safety_net import SAFETY_NET_KEY, URGENT_CATEGORY_ENTITY, UrgentSafetyNet
+from bot.nlu.safety_net import (
+    SAFETY_NET_CHECKED_KEY,
+    SAFETY_NET_KEY,
+    URGENT_CATEGORY_ENTITY,
+    UrgentSafetyNet,
+)
+from bot.triage.tier import NetVerdict
 
 
 def _message(text: str, intent: str | None = "service_status", confidence: float = 0.91) -> Message:
@@ -84,8 +90,29 @@ def test_benign_message_is_untouched(component: UrgentSafetyNet, text: str) -> N
     message = _message(text)
     before = copy.deepcopy(message.data)
     component.process([message])
-    assert message.data == before
+    checked = message.data.pop(SAFETY_NET_CHECKED_KEY, None)
+    assert message.data == before  # only the note that the net judged it (not a button)
+    assert checked is (None if text.startswith("/") else True)
     assert SAFETY_NET_KEY not in message.output_properties
+
+
+@pytest.mark.parametrize(
+    ("text", "weak"),
+    [
+        ("our bins were set on fire last night, nobody was hurt, can we get new ones", True),
+        ("there is a fire in the bin store and smoke in the stairwell", False),
+        ("text says gas leak at your address pay now for an engineer, scam?", True),
+        ("I can smell gas in the kitchen", False),
+    ],
+)
+def test_softened_risk_is_marked_weak(component: UrgentSafetyNet, text: str, weak: bool) -> None:
+    message = _message(text)
+    component.process([message])
+    verdict = message.get(SAFETY_NET_KEY)
+    assert verdict is not None and message.get(SAFETY_NET_CHECKED_KEY) is True
+    assert verdict.get("weak", False) is weak
+    assert NetVerdict.from_parse(message.as_dict(only_output_properties=True)) == NetVerdict(
+        fired=True, weak=weak)
 
 
 def test_message_without_a_prediction(component: UrgentSafetyNet) -> None:

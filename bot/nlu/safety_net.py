@@ -10,7 +10,12 @@ phrase is found it:
   visible in logs and `rasa test` reports,
 * adds `safety_net: {"category": <UrgentCategory value>, "overrode": <old intent or None>}`
   to the message data as an output property, so it appears in `/model/parse` results and in
-  the tracker's `latest_message` / `UserUttered.parse_data` (actions read it from there).
+  the tracker's `latest_message` / `UserUttered.parse_data` (actions read it from there), with
+  `"weak": true` when the message softens its own risk ("nobody was hurt"; the dialogue then
+  asks the safety question first, bot.triage.tier).
+
+Every message it judged (not button payloads) also gets `safety_net_checked: true`, so the
+action server can reuse the verdict, fired or not, instead of running the rules again.
 
 With `add_entity: true` it also adds an `urgent_category` entity (extractor `UrgentSafetyNet`)
 for stories or slot mappings that prefer entities; declare the entity in the domain first.
@@ -42,6 +47,7 @@ from bot.triage import RiskMatch, detect_risk, warm_up
 logger = logging.getLogger(__name__)
 
 SAFETY_NET_KEY = "safety_net"
+SAFETY_NET_CHECKED_KEY = "safety_net_checked"
 URGENT_CATEGORY_ENTITY = "urgent_category"
 EXTRACTOR_NAME = "UrgentSafetyNet"
 
@@ -82,6 +88,7 @@ class UrgentSafetyNet(GraphComponent, IntentClassifier):
             if text.startswith("/"):  # button payloads ("/affirm") are not resident words
                 continue
             risk = detect_risk(text)
+            message.set(SAFETY_NET_CHECKED_KEY, True, add_to_output=True)
             if risk is not None:
                 self._mark_urgent(message, risk)
         return messages
@@ -92,11 +99,10 @@ class UrgentSafetyNet(GraphComponent, IntentClassifier):
         overrode = None if old_name == self.intent_name else old_name
         if old_name != self.intent_name:
             self._override_intent(message, old_intent)
-        message.set(
-            SAFETY_NET_KEY,
-            {"category": risk.category.value, "overrode": overrode},
-            add_to_output=True,
-        )
+        verdict: dict[str, Any] = {"category": risk.category.value, "overrode": overrode}
+        if risk.weak:
+            verdict["weak"] = True
+        message.set(SAFETY_NET_KEY, verdict, add_to_output=True)
         if self.add_entity:
             self._add_category_entity(message, risk)
         logger.info(

@@ -21,7 +21,7 @@ import logging
 from typing import Any
 
 from bot.ops.counters import count_spooled_case
-from bot.services.case_kinds import CASE_OPENING_ACTIONS, case_kind_for
+from bot.services.case_kinds import CASE_OPENING_ACTIONS, CaseKind, case_kind_for
 from bot.threads import run_sync
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
 
@@ -48,11 +48,18 @@ def is_action_server_outage(error: BaseException) -> bool:
     return False
 
 
-def holding_reply(action_name: str, text: str, routes: str | None) -> str:
+def holding_reply(action_name: str, text: str, routes: str | None,
+                  kind: CaseKind | None = None) -> str:
+    """The reply when the action server is unreachable; `kind` is the case already spooled for
+    this message (its risk is reused, not looked for again)."""
     parts = []
-    risk = detect_risk(text)
-    if action_name == "action_urgent_help" or risk:
-        category = risk.category if risk else UrgentCategory.GENERAL
+    if kind is not None:
+        risk_category = kind.urgent_category
+    else:
+        risk = detect_risk(text)
+        risk_category = risk.category if risk else None
+    if action_name == "action_urgent_help" or risk_category:
+        category = risk_category or UrgentCategory.GENERAL
         parts.append(emergency_advice(category, "your council's out-of-hours line",
                                       "your council", text=text))
     parts.append("Sorry, part of our system is not responding, so I couldn't finish that.")
@@ -78,12 +85,13 @@ def _routes_for(council_id: str | None) -> str | None:
 
 
 def _spool(action_name: str, sender_id: str, channel: str, text: str,
-           council_id: str | None) -> None:
+           council_id: str | None) -> CaseKind:
     from bot.services.case_spool import spool_request
 
     kind = case_kind_for(action_name, text)
-    spool_request(sender_id, channel, kind.category, kind.priority, text, council_id)
+    spool_request(sender_id, channel, kind, text, council_id)
     count_spooled_case(kind.priority)
+    return kind
 
 
 async def _on_failure(action_name: str, tracker: Any) -> list:
@@ -96,10 +104,11 @@ async def _on_failure(action_name: str, tracker: Any) -> list:
         routes = await run_sync(_routes_for, council_id)
     except Exception:  # noqa: BLE001 - the database may be down too; reply anyway
         logger.warning("could not read contact routes for the holding reply")
+    kind = None
     if action_name in CASE_OPENING_ACTIONS:
         channel = tracker.get_latest_input_channel() or "rest"
-        await run_sync(_spool, action_name, tracker.sender_id, channel, text, council_id)
-    reply = holding_reply(action_name, text, routes)
+        kind = await run_sync(_spool, action_name, tracker.sender_id, channel, text, council_id)
+    reply = holding_reply(action_name, text, routes, kind)
     return [BotUttered(text=reply), FollowupAction("action_listen")]
 
 

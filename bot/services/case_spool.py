@@ -16,7 +16,9 @@ from pathlib import Path
 
 from bot.config import get_settings
 from bot.db.engine import session_scope
+from bot.services.case_kinds import CaseKind
 from bot.services.cases import ensure_case
+from bot.triage import UrgentCategory
 
 logger = logging.getLogger(__name__)
 _retry_thread: threading.Thread | None = None
@@ -57,24 +59,23 @@ def spool_case(
 
 
 def spool_request(
-    conversation_id: str, channel: str, category: str, priority: str, text: str,
+    conversation_id: str, channel: str, kind: CaseKind, text: str,
     council_id: str | None = None,
 ) -> Path:
     """Spool the case a resident's message asked for, when it cannot be written now.
 
     Both places that do this (an action whose database write failed, the Rasa server when the
-    action server is unreachable) must agree: a message that discloses a risk is spooled as
-    urgent whatever the action was, and the issue text is redacted like any case summary.
+    action server is unreachable) pass the kind `bot.services.case_kinds.case_kind_for` chose,
+    so they agree: a message that discloses a risk is spooled as urgent whatever the action
+    was. The issue text is redacted like any case summary.
     """
     from bot.services.turn import redact_for_case
-    from bot.triage import detect_risk
 
-    risk = detect_risk(text)
-    if risk:
-        category, priority = "urgent_help", "urgent"
+    urgent = kind.urgent_category
     return spool_case(
-        conversation_id, channel, category, priority, issue=redact_for_case(text)[:400],
-        council_id=council_id, urgent_category=risk.category.value if risk else None,
+        conversation_id, channel, kind.category, kind.priority,
+        issue=redact_for_case(text)[:400], council_id=council_id,
+        urgent_category=UrgentCategory(urgent).value if urgent else None,
     )
 
 

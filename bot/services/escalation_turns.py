@@ -66,7 +66,7 @@ from bot.services.urgent_sms import (
     uses_council_phone,
 )
 from bot.triage import UrgentCategory, detect_risk, emergency_advice
-from bot.triage.tier import POSSIBLE, urgency_tier
+from bot.triage.tier import POSSIBLE, NetVerdict, urgency_tier
 
 CONTACT_SLOTS = ("contact_reach", "contact_postcode", "contact_time", "contact_name")
 # Asked after a safe contact on a sensitive (domestic abuse) case, stored on the case.
@@ -193,19 +193,25 @@ def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     if ctx.slot("pending") == "vulnerability":  # "I have a 3 month old baby" answers it
         return vulnerability_answer_turn(session, ctx)
     asked = ctx.slot("pending") == "safety_check"
-    net_fired = ctx.entity("urgent_category") is not None
     existing = open_case_for(session, ctx.conversation_id)
     urgent_already = existing is not None and existing.priority == "urgent" and existing.submitted
-    if not asked and not urgent_already and not is_other_language(ctx) and not not_safe_now(
-        ctx.text
-    ) and (
-        urgency_tier(ctx.text, ctx.intent_confidence, net_fired) == POSSIBLE
+    if not asked and not urgent_already and not not_safe_now(ctx.text) and (
+        urgency_tier(ctx.text, ctx.intent_confidence, _net_verdict(ctx),
+                     ctx.language if is_other_language(ctx) else None) == POSSIBLE
         and not _HEATING.search(ctx.text or "")
     ):
         return safety_question()
     if _needs_vulnerability_question(session, ctx):
         return vulnerability_question(session, ctx)
     return clear_urgent_turn(session, ctx)
+
+
+def _net_verdict(ctx: TurnContext) -> NetVerdict | None:
+    """The safety net's verdict carried on the message; an urgent_category entity alone (a
+    message parsed before the verdict was recorded) still means the net fired."""
+    if ctx.net is not None:
+        return ctx.net
+    return NetVerdict(fired=True) if ctx.entity("urgent_category") is not None else None
 
 
 def _needs_vulnerability_question(session: Session, ctx: TurnContext) -> bool:

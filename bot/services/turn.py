@@ -17,6 +17,7 @@ from bot.config import get_settings
 from bot.db.models import Service, SmsConversation
 from bot.services.councils import CouncilInfo, get_council, list_councils, resolve_council
 from bot.services.status import SERVICE_IDS, service_from_text
+from bot.triage.tier import NetVerdict
 
 SMS_CHANNEL = "twilio_sms"
 # "I live in W10": an outward code on its own still tells us the council
@@ -37,6 +38,8 @@ class TurnContext:
     intent_confidence: float | None = None
     # a pseudonym of the client (address or phone), set by the channel: bot/channels/client_key
     client: str | None = None
+    # The NLU safety net's verdict on this message (None: it did not judge it; bot.triage.tier)
+    net: NetVerdict | None = None
 
     def entity(self, name: str) -> str | None:
         values = self.entities.get(name) or []

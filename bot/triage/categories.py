@@ -39,8 +39,13 @@ RANK = {category: rank for rank, category in enumerate(PRIORITY)}
 
 @dataclass(frozen=True)
 class RiskMatch:
-    """The category chosen and the matched words (log the category only, never the phrase)."""
+    """The category chosen and the matched words (log the category only, never the phrase).
+
+    `weak` is True when the message also takes the risk back or frames it ("nobody was hurt",
+    "not urgent", a scam text that quotes it; bot.triage.softeners): still urgent_help, but the
+    resident is asked the safety question before an urgent case is opened."""
 
     category: UrgentCategory
     phrase: str
+    weak: bool = False
 

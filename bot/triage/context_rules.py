@@ -22,7 +22,9 @@ CONTEXT_RULES: tuple[Rule, ...] = (
         "gran|granny|grandad|grandma|mum|mother|dad|father|son|daughter|poorly|chemo|diabetic|"
         "vulnerable|carer|housebound|twins|pensioners|parkinsons|stroke|mobility|chest|lungs|"
         "heart|pneumonia|bronchitis|arthritis|unwell|medical|illness|epilepsy|hospital|surgery|"
-        "operation|terminal|palliative|kidney|dialysis|ms|wife|husband",
+        "operation|terminal|palliative|kidney|dialysis|ms|wife|husband|baby|babies|newborn|"
+        "newborns|infant|infants|toddler|toddlers|grandmother|grandfather|blind|deaf|autistic|"
+        "autism",
         "little ones", "#age",
     ),
     context_rule(
@@ -119,6 +121,9 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     ),
     context_rule("CTX_LANDLORD", "landlord|landlady|agent|agents|letting|owner"),
     context_rule("CTX_FRAIL", "dementia|alzheimers|alzheimer|elderly|confused|frail"),
+    # a window or door that lets the cold in is a repair, not a break-in
+    context_rule("CTX_DRAUGHT", "draught|draughty|drafty|draft|draughts|rattles|rattling|"
+                 "condensation|whistling", "cold air", "air come|coming|gets|getting in"),
     context_rule("CTX_GAS", "gas|cooker|hob|oven|boiler|fire"),
 )
 
@@ -151,5 +156,14 @@ VETO_RULES: tuple[Rule, ...] = (
         *each("hack|breach|leak|data|attack|hackers put|puts _? {x}", "in danger", "at risk"),
         "used to be homeless", "once|previously|formerly homeless",
         "parking|dinner|lunch|school|online|council account|card", "dinner|lunch money",
+        # idioms and things, not people: "nearly had a heart attack", "a car crash of a week",
+        # "the tree that fell down"
+        "nearly|almost|practically|near have|give|gave|giving|gives me|us? a heart attack",
+        "give|gave|giving|gives me|him|her|us a heart attack", "heart attack waiting",
+        "total|complete|absolute|utter car|train crash|wreck", "car crash of a|an",
+        "car crash from|since start|day|the", "train wreck", "car crash tv|television",
+        "tree|trees|branch|branches|fence|sign|lamppost|shelf|shelves|mirror|picture|tv|gutter|"
+        "aerial|scaffolding|bin|bins|wardrobe|tiles|slates|plaster|tile|slate|pole|post that|"
+        "which? have? be? fallen|fall|falling down|over|off|in",
     ),
 )

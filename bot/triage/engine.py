@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.triage.categories import RANK, RiskMatch, UrgentCategory
 from bot.triage.normaliser import LOOKUP, canonical, normalise
 from bot.triage.rules import RULES, Rule
+from bot.triage.softeners import softened
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -202,6 +203,10 @@ def detect_risk(text: str) -> RiskMatch | None:
         key = (RANK[rule.category], span.start, rule.category, span.text)
         if best is None or key[:2] < best[:2]:
             best = key
-    return None if best is None else RiskMatch(category=best[2], phrase=best[3])
+    if best is None:
+        return None
+    weak = all(rule.possible or softened(text, rule.category)
+               for rule, _ in found if rule.category is not None)
+    return RiskMatch(category=best[2], phrase=best[3], weak=weak)
 
 

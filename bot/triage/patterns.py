@@ -31,6 +31,7 @@ class Rule:
     unless: tuple[str, ...] = ()  # none of these context labels is in the message
     not_next: frozenset[str] = field(default_factory=frozenset)  # vetoes on the next token
     not_prev: frozenset[str] = field(default_factory=frozenset)  # vetoes on the token before
+    possible: bool = False  # a weak signal: ask the safety question first (bot.triage.tier)
 
 
 def make_rule(
@@ -43,6 +44,7 @@ def make_rule(
     unless: Sequence[str] = (),
     not_next: str = "",
     not_prev: str = "",
+    possible: bool = False,
 ) -> Rule:
     return Rule(
         key=key,
@@ -54,6 +56,7 @@ def make_rule(
         unless=tuple(unless),
         not_next=frozenset(canonical(w) for w in not_next.split()),
         not_prev=frozenset(canonical(w) for w in not_prev.split()),
+        possible=possible,
     )
 
 

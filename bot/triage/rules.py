@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.triage.categories import UrgentCategory
 from bot.triage.context_rules import CONTEXT_RULES, VETO_RULES
 from bot.triage.patterns import Rule, each, make_rule
+from bot.triage.rules_acute import ACUTE_RULES
 from bot.triage.vocabulary import (
     ABUSER,
     ARRIVE,
@@ -52,6 +53,9 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         "harm|harming|hurt|cut|cutting|cuts|melting myself|himself|herself",
         negation_window=2,
     ),
+    # "if I'm gone" but not "if I'm going to get billed" (going and gone share a canonical form)
+    make_rule("self_harm_gone", C.SELF_HARM, "if|when|once i be gone", negation_window=2,
+              not_next="to for through out on back"),
     make_rule(
         "self_harm_be_here", C.SELF_HARM,
         "do not want to? be here|around anymore", "do not want to? be here|around any more",
@@ -69,7 +73,7 @@ SELF_HARM_RULES: tuple[Rule, ...] = (
         "kill|end|hurt|harm my self", "not worth living", "life be not worth it|living",
         "as well be dead", "stockpiling|stockpiled|hoarding|saving _? pills|tablets|medication|"
         "meds|paracetamol",
-        "point any more", "if i be gone|dead", "end my|the suffering|pain",
+        "point any more", "if i be dead", "end my|the suffering|pain",
         "cutting|cut|cuts|burning|burns his|her|their|my arms|wrists|legs|skin|thighs|wrist",
         "written letters to my family", "say goodbye to everyone", "end|ending things|everything",
         "and not wake up", "want to? not wake up", "to sleep forever", "do to myself",
@@ -377,7 +381,7 @@ UNSAFE_HOME_RULES: tuple[Rule, ...] = (
         "door|window kicked|smashed|forced in|open|down",
         "window|frame fallen|come|falling out|in|off", "anyone can walk|get in",
         "not secure", "insecure",
-        needs=("CTX_DOOR",),
+        needs=("CTX_DOOR",), unless=("CTX_DRAUGHT",),
         not_prev="cupboard wardrobe shower cabinet oven car garage shed fridge kitchen gate bin "
                  "padlock bike cycle store",
     ),
@@ -437,6 +441,7 @@ HEATING_RULES: tuple[Rule, ...] = (
         *each("{x} be|have? packed up|in", *_HEAT_NOUNS),
         *each("{x} go|keep off|out|down|cold", *_HEAT_NOUNS),
         *each("{x} be stone cold", *_HEAT_NOUNS),
+        *each("{x} in|at the|my|our " + f"{HOME} be|have|keep? be? " + BROKEN, *_HEAT_NOUNS),
         "heating be not",
         needs=("CTX_VULNERABLE", "CTX_COLD"), unless=("CTX_VENUE_ONLY",),
         not_prev="library leisure centre center hall office school pool gym church shop",
@@ -582,6 +587,6 @@ GENERAL_RULES: tuple[Rule, ...] = (
 RULES: tuple[Rule, ...] = (
     CONTEXT_RULES + VETO_RULES + SELF_HARM_RULES + SAFEGUARDING_RULES + DOMESTIC_ABUSE_RULES
     + GAS_RULES + GAS_CONTEXT_RULES + HOMELESS_RULES + UNSAFE_HOME_RULES + HEATING_RULES
-    + NO_MONEY_RULES + MISSED_CARE_RULES + GENERAL_RULES
+    + NO_MONEY_RULES + MISSED_CARE_RULES + GENERAL_RULES + ACUTE_RULES
 )
 

@@ -35,13 +35,15 @@ GATES: dict[str, list[tuple[str, str, float]]] = {
     "independent_en": [
         ("route_accuracy", "min", 0.88),
         ("macro_f1", "min", 0.91),
-        ("urgent_after_question", "min", 0.97),
-        ("false_urgent_case", "max", 0.02),
+        ("urgent_at_once", "min", 0.97),
+        ("urgent_after_question", "min", 0.98),
+        ("false_urgent_case", "max", 0.01),
         ("service_entity_accuracy", "min", 0.88),
         ("out_of_scope_recall", "min", 0.75),
     ],
     "multilingual": [
         ("route_accuracy", "min", 0.92),
+        ("urgent_at_once", "min", 0.96),
         ("urgent_after_question", "min", 0.96),
         ("false_urgent_case", "max", 0.02),
     ],
@@ -65,7 +67,8 @@ def load_set(path: Path) -> list[dict[str, Any]]:
 
 def verdicts(parse: dict[str, Any]) -> dict[str, Any]:
     """classifier / net / combined intents, the urgency tier and the first service entity."""
-    from bot.triage.tier import urgency_tier
+    from bot.services.language_turns import conversation_language
+    from bot.triage.tier import NetVerdict, urgency_tier
 
     combined = (parse.get("intent") or {}).get("name")
     net = parse.get("safety_net")
@@ -75,7 +78,11 @@ def verdicts(parse: dict[str, Any]) -> dict[str, Any]:
         classifier = combined
     services = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "service"]
     confidence = (parse.get("intent") or {}).get("confidence")
-    tier = (urgency_tier(parse.get("text") or "", confidence, bool(net))
+    # as the dialogue decides it (bot.services.escalation_turns.urgent_turn): the net's verdict
+    # from the parse, and no safety question in another language
+    language = conversation_language(parse.get("language"), None)
+    tier = (urgency_tier(parse.get("text") or "", confidence, NetVerdict.from_parse(parse),
+                         None if language == "en" else language)
             if combined == URGENT else None)
     return {"combined": combined, "classifier": classifier, "net": bool(net),
             "service": services[0] if services else None, "confidence": confidence,
