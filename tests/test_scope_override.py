@@ -29,12 +29,45 @@ def test_other_body_status_questions_become_out_of_scope(text, intent, entities,
     ("my universal credit stopped and we have no food", "urgent_help", []),
     # no other organisation named
     ("are the bins running", "service_status", [{"entity": "service", "value": "waste"}]),
-    # another council or an unlisted council service has its own honest answer
-    ("i live in camden is the nhs affected", "service_status", []),
+    # an unlisted council service has its own honest answer
+    ("is pest control running, the nhs said ask you about rats", "service_status", []),
     ("/service_status", "service_status", []),
+    # a progress question with one of our references is our case
+    ("any update on KC-7KQ2-M9XD, the gp sent a letter too", "case_status", []),
+    ("any update on my pip", "case_status", [{"entity": "case_ref", "value": "KC-7KQ2-M9XD"}]),
+    # another council named beside one of ours: the turn answers for ours
+    ("i work in camden but live in fulham, are the bins on", "service_status",
+     [{"entity": "service", "value": "waste"}]),
+    ("i'm in lambeth now, my old westminster council tax", "service_status",
+     [{"entity": "council", "value": "westminster"}]),
+    # words that point back at the council: a death to register, paying at the post office
+    ("my dad died in hospital on friday, how do i register it", "service_status", []),
+    ("can i still pay at the post office with my payment card", "service_status",
+     [{"entity": "service", "value": "payments"}]),
 ])
 def test_council_questions_and_other_intents_are_left_alone(text, intent, entities) -> None:
     assert override_for(text, intent, entities) is None
+
+
+@pytest.mark.parametrize(("text", "intent", "entities", "body"), [
+    ("any news on my pip appeal", "case_status", [], "dwp"),
+    ("how long is a grant of probate taking", "service_status", [], "courts"),
+    ("i live in camden is the nhs affected", "service_status", [], "other_council:Camden"),
+    ("is brent council hacked too", "nlu_fallback", [], "other_council:Brent"),
+    ("when are the bins in SE15", "service_status",
+     [{"entity": "service", "value": "waste"}], "other_council:Southwark"),
+    ("i reported my bins to hackney last week, any news", "case_status", [],
+     "other_council:Hackney"),
+])
+def test_other_councils_and_other_bodies_progress_questions_are_out_of_scope(
+        text, intent, entities, body) -> None:
+    assert override_for(text, intent, entities) == body
+
+
+@pytest.mark.parametrize("intent", ["complaint", "data_concern", "human_request",
+                                    "phishing_report", "urgent_help"])
+def test_other_council_leaves_other_intents_alone(intent) -> None:
+    assert override_for("i live in camden and i am furious", intent, []) is None
 
 
 def test_component_sets_intent_ranking_and_records_what_it_overrode() -> None:

@@ -38,6 +38,8 @@ def said(outcome) -> str:
     ("my broadband has been down 3 days", "broadband", "provider"),
     ("letting agent wont give my deposit back", "private_landlord", "shelter"),
     ("the teacher shouted at my son", "school", "school directly"),
+    ("how do i get probate sorted", "courts", "gov.uk/browse/justice"),
+    ("can i put off jury service", "courts", "gov.uk/browse/justice"),
 ])
 def test_named_bodies_get_where_to_go(text: str, key: str, where: str) -> None:
     body = other_body(text)
@@ -51,6 +53,12 @@ def test_named_bodies_get_where_to_go(text: str, key: str, where: str) -> None:
     "my bins werent collected", "is the library open", "cant pay my council tax",
     "I need to register a birth", "who won the football",
     "my bus lane ticket",  # a council PCN, not TfL's bus
+    # the hospital or the post office named, but the council's business
+    "my mum passed away in the hospital last night, how do we register the death",
+    "we had the baby at the hospital, when can we register",
+    "dad is coming home from hospital, who arranges his carers",
+    "can i pay my council tax at the post office",
+    "does the post office still take my rent payment card",
 ])
 def test_council_matters_and_chit_chat_name_no_body(text: str) -> None:
     assert other_body(text) is None
@@ -95,3 +103,17 @@ def test_status_question_naming_a_council_service_still_gets_the_status(session)
         entities={"service": ["benefits"]}, slots={"council": "westminster"}))
     answer = said(outcome)
     assert "Westminster" in answer and "not the council" not in answer
+
+
+def test_out_of_scope_turn_tells_another_councils_resident_where_to_go(session) -> None:
+    answer = said(out_of_scope_turn(session, ctx("is brent council hacked as well",
+                                                 "out_of_scope")))
+    assert "brent.gov.uk" in answer and "Kensington and Chelsea" in answer
+    answer = said(out_of_scope_turn(session, ctx(
+        "when are the bins collected in SE15", "out_of_scope", entities={"service": ["waste"]})))
+    assert "southwark.gov.uk" in answer
+    # a resident who named one of ours is answered for that council, not sent away
+    answer = said(out_of_scope_turn(session, ctx(
+        "i work in camden, are the bins running", "out_of_scope",
+        entities={"service": ["waste"]}, slots={"council": "westminster"})))
+    assert "camden.gov.uk" not in answer and "Westminster" in answer

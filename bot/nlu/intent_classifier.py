@@ -67,6 +67,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "dense_weight": 1.0,
             "max_iter": 3000,
             "ranking_length": 10,
+            # multipliers on the balanced class weights: missing an urgent disclosure costs
+            # more than a wrong route (5-fold CV on data/nlu, session 14: urgent_help x1.5
+            # raised urgent recall 0.906 -> 0.924 at the same accuracy, 0.862)
+            "class_weight_boost": {},
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage,
@@ -103,12 +107,23 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         word.fit(texts)
         char.fit(texts)
         self.model = {"word": word, "char": char}
+        labels = [e.get(INTENT) for e in examples]
         classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
-                                        class_weight="balanced", random_state=42)
-        classifier.fit(self._matrix(examples), [e.get(INTENT) for e in examples])
+                                        class_weight=self._class_weights(labels),
+                                        random_state=42)
+        classifier.fit(self._matrix(examples), labels)
         self.model["classifier"] = classifier
         self.persist()
         return self._resource
+
+    def _class_weights(self, labels: list[str]) -> dict[str, float]:
+        """scikit-learn's "balanced" weights (n / (classes * count)), times any boost."""
+        counts: dict[str, int] = {}
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+        boost = self.config.get("class_weight_boost") or {}
+        return {label: len(labels) / (len(counts) * count) * float(boost.get(label, 1.0))
+                for label, count in counts.items()}
 
     def persist(self) -> None:
         import skops.io as sio

@@ -12,6 +12,12 @@ its own (a service entity other than the generic channels: website, phone lines,
 another council area or an unlisted council service, the intent becomes `out_of_scope`. The
 old intent is recorded as `scope_override: {"overrode": ..., "body": ...}` in the parse.
 The urgent safety net runs after this and still wins.
+
+Two more cases, for the same reason (session 14): a progress question with no case reference
+("any news on my PIP appeal") is another body's as much as a status question is; and a
+resident of another London council ("I'm in Lambeth, when are the bins") is `out_of_scope`
+when none of our three councils is named (body "other_council:<name>"); the out-of-scope
+turn tells them which council to contact (bot.services.status_turns.out_of_scope_turn).
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.parsing.references import find_references
+from bot.services.councils import council_from_text
 from bot.services.scope import other_body, other_council, unlisted_service
 from bot.services.status import GENERIC_SERVICES
 
@@ -41,18 +49,29 @@ logger = logging.getLogger(__name__)
 
 SCOPE_OVERRIDE_KEY = "scope_override"
 OUT_OF_SCOPE = "out_of_scope"
-OVERRIDABLE = ("service_status", "nlu_fallback")
+OVERRIDABLE = ("service_status", "nlu_fallback", "case_status")
+OTHER_COUNCIL_PREFIX = "other_council:"
+
+
+def _names(entities: list[dict[str, Any]], entity: str) -> set[Any]:
+    return {e.get("value") for e in entities if e.get("entity") == entity}
 
 
 def override_for(text: str, intent: str | None, entities: list[dict[str, Any]]) -> str | None:
     """The other organisation's key when this parse should become out_of_scope, else None."""
     if intent not in OVERRIDABLE or not text or text.startswith("/"):
         return None
+    if intent == "case_status" and (_names(entities, "case_ref") or find_references(text)):
+        return None  # a reference of ours: it is our case, whoever else is mentioned
+    elsewhere = other_council(text)
+    if elsewhere is not None:
+        if _names(entities, "council") or council_from_text(text):
+            return None  # one of ours is named too ("I work in Camden, live in Fulham")
+        return OTHER_COUNCIL_PREFIX + elsewhere.name
     body = other_body(text)
     if body is None:
         return None
-    services = {e.get("value") for e in entities if e.get("entity") == "service"}
-    if services - set(GENERIC_SERVICES) or other_council(text) or unlisted_service(text):
+    if _names(entities, "service") - set(GENERIC_SERVICES) or unlisted_service(text):
         return None  # the council's own service is in it too: answer that
     return body.key
 

@@ -191,6 +191,9 @@ class OtherBody:
     name: str
     where: str
     words: tuple[str, ...]
+    # regular expressions for wordings where a matched word points at the council after all
+    # ("died in hospital, how do I register the death", "pay council tax at the post office")
+    unless: tuple[str, ...] = ()
 
 
 OTHER_BODIES: tuple[OtherBody, ...] = (
@@ -203,7 +206,12 @@ OTHER_BODIES: tuple[OtherBody, ...] = (
                "prescription", "prescriptions", "pharmacy", "chemist", "dentist", "nhs dentist",
                "midwife", "physio", "walk in centre", "walk-in centre", "nhs app",
                "sick note", "fit note", "vaccine", "vaccination", "flu jab", "blood test",
-               "mental health team", "medical records", "nhs number", "inhaler")),
+               "mental health team", "medical records", "nhs number", "inhaler"),
+              (r"\b(?:died|passed away|passed)\s+(?:\w+\s+){0,3}(?:in|at)\s+(?:the\s+)?hospital",
+               r"\b(?:born|had\s+(?:the|our|my|a)\s+baby)\s+(?:\w+\s+){0,2}(?:in|at)\s+(?:the\s+)?"
+               r"hospital",
+               r"\b(?:out of|home from|discharged from|leaving|leaves)\s+(?:the\s+)?hospital",
+               r"\bhospital discharge")),
     OtherBody("universal_credit", "the DWP (Universal Credit)",
               "Universal Credit is run by the DWP, not the council. Use your online journal at "
               "www.gov.uk/sign-in-universal-credit or call the Universal Credit helpline on "
@@ -277,7 +285,11 @@ OTHER_BODIES: tuple[OtherBody, ...] = (
               "that delivered it.",
               ("royal mail", "postman", "postwoman", "post office", "redirection",
                "parcel", "parcels", "evri", "hermes", "dpd", "yodel", "courier",
-               "delivery office")),
+               "delivery office"),
+              # council bills are paid over the counter there with the council's payment card
+              (r"\bpay(?:s|ing|ment)?\b[^.?!]{0,60}\bpost office\b",
+               r"\bpost office\b[^.?!]{0,60}\b(?:pay(?:s|ing|ment)?|payment card|rent|"
+               r"council tax)\b")),
     OtherBody("bank", "your bank",
               "Please contact your bank on the number on the back of your card or in its app.",
               ("my bank", "the bank", "bank account", "barclays", "lloyds", "natwest", "hsbc",
@@ -299,6 +311,14 @@ OTHER_BODIES: tuple[OtherBody, ...] = (
               "the council can help with that.",
               ("private landlord", "letting agent", "letting agency", "estate agent", "deposit",
                "tenancy deposit", "housing association", "freeholder", "service charge")),
+    OtherBody("courts", "the courts (HM Courts and Tribunals Service)",
+              "Probate, divorce, small claims, jury service and court fines are dealt with by "
+              "HM Courts and Tribunals Service: see www.gov.uk/browse/justice. For a lasting "
+              "power of attorney, see www.gov.uk/power-of-attorney.",
+              ("probate", "grant of probate", "divorce", "small claims", "small claims court",
+               "jury service", "county court judgment", "ccj", "deed poll",
+               "power of attorney", "lasting power of attorney", "office of the public guardian",
+               "employment tribunal")),
     OtherBody("school", "the school",
               "Please contact the school directly about that. For school places and "
               "admissions, ask the council's admissions team.",
@@ -309,15 +329,16 @@ OTHER_BODIES: tuple[OtherBody, ...] = (
 _BODY_PATTERNS = [
     (body, re.compile(r"(?<![\w&])(?:" + "|".join(
         re.escape(w) for w in sorted(body.words, key=len, reverse=True)) + r")(?![\w&])",
-        re.IGNORECASE))
+        re.IGNORECASE),
+     re.compile("|".join(body.unless), re.IGNORECASE) if body.unless else None)
     for body in OTHER_BODIES
 ]
 
 
 def other_body(text: str) -> OtherBody | None:
     """The other organisation a message is about (Universal Credit, the NHS, TfL...), if any."""
-    for body, pattern in _BODY_PATTERNS:
-        if pattern.search(text or ""):
+    for body, pattern, unless in _BODY_PATTERNS:
+        if pattern.search(text or "") and not (unless and unless.search(text)):
             return body
     return None
 

@@ -251,6 +251,10 @@ def out_of_scope_turn(session: Session, ctx: TurnContext) -> Outcome:
     go_elsewhere = signpost(ctx.text, resolve_turn_service(ctx, use_slot=False))
     if go_elsewhere:  # another organisation's: say which, and how to reach it
         return Outcome().say(go_elsewhere)
+    if resolve_turn_council(session, ctx) is None:  # "is Brent council hacked too?"
+        elsewhere = other_council(ctx.text, our_districts(session))
+        if elsewhere is not None:
+            return Outcome().say(out_of_area_answer(elsewhere))
     if resolve_turn_service(ctx, use_slot=False):
         return service_status_turn(session, ctx)
     if is_other_language(ctx):
