@@ -176,7 +176,8 @@ core-test: $(MODEL)
 # never trained on), failing below the floors in devtools/bench/route_eval.py.
 nlu-eval: $(MODEL)
 	$(PY) -m devtools.bench.route_eval --model $(MODEL) --gate --out results/route-eval \
-		--set tests/eval/independent_en.jsonl --set tests/eval/multilingual.jsonl
+		--set tests/eval/independent_en.jsonl --set tests/eval/multilingual.jsonl \
+		--set tests/eval/blind_en.jsonl --set tests/eval/blind_multi.jsonl
 
 test: install-dev lint audit validate $(MODEL) pytest-all core-test nlu-eval
 	@echo "make test: all checks passed"

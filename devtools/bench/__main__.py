@@ -33,7 +33,9 @@ def _run_one(module_name: str) -> str:
     module = importlib.import_module(module_name)
     if module_name == "devtools.bench.route_eval":
         module.main(["--set", "tests/eval/independent_en.jsonl",
-                     "--set", "tests/eval/multilingual.jsonl", "--out", "results/bench-routes"])
+                     "--set", "tests/eval/multilingual.jsonl",
+                     "--set", "tests/eval/blind_en.jsonl", "--set", "tests/eval/blind_multi.jsonl",
+                     "--out", "results/bench-routes"])
         return ""
     if module_name == "devtools.bench.nlu_eval":
         results = module.evaluate(Path("results/bench-nlu"))

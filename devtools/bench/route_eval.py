@@ -33,18 +33,29 @@ OTHER_LANGUAGES = "other"
 # that falls below one fails `make test`. (name, "min" or "max", value)
 GATES: dict[str, list[tuple[str, str, float]]] = {
     "independent_en": [
-        ("route_accuracy", "min", 0.88),
-        ("macro_f1", "min", 0.91),
-        ("urgent_at_once", "min", 0.97),
-        ("urgent_after_question", "min", 0.98),
+        ("route_accuracy", "min", 0.91),
+        ("macro_f1", "min", 0.93),
+        ("urgent_at_once", "min", 0.98),
+        ("urgent_after_question", "min", 0.99),
         ("false_urgent_case", "max", 0.01),
-        ("service_entity_accuracy", "min", 0.88),
-        ("out_of_scope_recall", "min", 0.75),
+        ("service_entity_accuracy", "min", 0.90),
+        ("out_of_scope_recall", "min", 0.85),
     ],
     "multilingual": [
-        ("route_accuracy", "min", 0.92),
-        ("urgent_at_once", "min", 0.96),
-        ("urgent_after_question", "min", 0.96),
+        ("route_accuracy", "min", 0.94),
+        ("urgent_at_once", "min", 0.98),
+        ("urgent_after_question", "min", 0.99),
+        ("false_urgent_case", "max", 0.01),
+    ],
+    # The blind sets (tests/eval/BLIND.md): floors only, never tuned on; read no failures.
+    "blind_en": [
+        ("route_accuracy", "min", 0.87),
+        ("urgent_after_question", "min", 0.98),
+        ("false_urgent_case", "max", 0.02),
+    ],
+    "blind_multi": [
+        ("route_accuracy", "min", 0.89),
+        ("urgent_after_question", "min", 0.98),
         ("false_urgent_case", "max", 0.02),
     ],
 }
