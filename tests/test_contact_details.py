@@ -165,6 +165,19 @@ def test_own_number_never_overwritten_by_a_helpers(session) -> None:
     assert case.phone == "+442079460000"
 
 
+def test_a_yes_that_reads_like_asking_for_a_person_answers_the_helper_question(session) -> None:
+    # "he can speak for me" looks like a request for a person to the classifier; with the
+    # helper question on screen it is the answer to it, not a new hand-off
+    start_case_turn(session, ctx("speak to a human", "human_request"))
+    contact_form_turn(session, ctx("my son deals with this, his number is 07700 900789",
+                                   "inform"), "contact_reach")
+    answered = contact_form_turn(
+        session, ctx("yes that's fine, he can speak for me", "human_request",
+                     slots={"pending": "helper_consent"}), "contact_postcode")
+    case = open_case_for(session, "c1")
+    assert answered.slots["pending"] is None and "07700 900789" in case.details["helper"]
+
+
 def test_a_helper_refused_is_not_kept(session) -> None:
     start_case_turn(session, ctx("speak to a human", "human_request"))
     contact_form_turn(session, ctx("07700 900118 or my son Ali on 07700 900444", "inform"),

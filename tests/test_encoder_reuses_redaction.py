@@ -21,7 +21,12 @@ from bot.privacy.redactor import redact
 def texts() -> list[str]:
     examples = load_data(str(PROJECT_ROOT / "data" / "nlu")).training_examples
     everything = sorted({m.get(TEXT) for m in examples if m.get(TEXT)})
-    return random.Random(15).sample(everything, 200)
+    # a random sample of the training data, plus messages certain to carry personal data
+    return random.Random(15).sample(everything, 200) + [
+        "call Sarah on 07700 900118 after six",
+        "my email is jo.bloggs@example.com and my bins are full",
+        "I live at 12 Grove Road W10 6EL, no heating",
+    ]
 
 
 def _features(messages: list[Message]) -> np.ndarray:

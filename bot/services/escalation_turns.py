@@ -524,7 +524,8 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         session.flush()
         followup.slots.update({k: v for k, v in contact_markers(case).items() if v != ctx.slot(k)})
         return followup
-    if listening and asks_for_person(ctx, requested):
+    helper_answer = answered and is_helper_answer(ctx)  # "yes, he can speak for me"
+    if listening and asks_for_person(ctx, requested) and not helper_answer:
         return person_now(session, ctx, case)
     if answered and not_safe_now(ctx.text) and ctx.intent != "urgent_help":
         # "no I'm not safe, he's outside", whatever the classifier made of it: 999 first,
@@ -533,7 +534,7 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
                     **({"sensitive": True} if abuser_present(ctx.text) else {}))
         outcome = Outcome(slots={"pending": None})
         return outcome.say(NOT_SAFE_NOW_SMS if ctx.channel == SMS_CHANNEL else NOT_SAFE_NOW)
-    if answered and is_helper_answer(ctx):
+    if helper_answer:
         outcome = helper_consent_turn(session, ctx)
         session.flush()
         outcome.slots.update({k: v for k, v in contact_markers(case).items() if v != ctx.slot(k)})

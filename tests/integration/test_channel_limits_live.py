@@ -97,6 +97,14 @@ class WebChat:
             self.arrived.wait_for(lambda: len(self.replies) >= count, timeout)
             return list(self.replies)
 
+    def wait_for_text(self, text: str, timeout: float) -> list[dict[str, Any]]:
+        """Every reply so far, once one with exactly `text` has arrived (or `timeout`): a turn
+        may still be sending its later messages, so counting replies is not enough."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: any(r.get("text") == text for r in self.replies),
+                                  timeout)
+            return list(self.replies)
+
     def close(self) -> None:
         self.client.disconnect()
 
