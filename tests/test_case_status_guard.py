@@ -19,6 +19,7 @@ from bot.channels.client_key import (
     stamp_client,
 )
 from bot.db.models import Case, CaseEvent, CaseLookupAttempt
+from bot.parsing.references import ALPHABET
 from bot.services.case_status_guard import (
     LOCK_EVENT,
     MAX_FAILURES_PER_CASE,
@@ -32,6 +33,7 @@ from bot.services.case_status_turns import (
     NO_MATCH,
     NOT_FOUND_BY_PHONE,
     case_status_turn,
+    one_slip_matches,
 )
 from tests.test_conversation_threads import _submitted_case
 from tests.test_turns import ctx, texts
@@ -165,22 +167,58 @@ def test_a_client_lock_opens_after_the_window_and_the_limit_is_a_setting(
                                                     client=GUESSER)
 
 
-def test_wrong_phone_and_postcode_count_per_client_but_unknown_references_do_not(
+def test_wrong_phone_and_postcode_count_per_client(
     session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A lost-reference search is an identity guess; an unknown reference is usually a typo
-    (limited per conversation only)."""
+    """A lost-reference search is an identity guess."""
     monkeypatch.setenv("CASE_CHECK_CLIENT_FAILURES", "2")
-    for n in range(4):
-        assert "I can't find a case" in check(session, "KC-7KQ2-M9XD", "", f"typo{n}",
-                                              client=GUESSER)
-    assert client_locked_until(session, GUESSER) is None
     for n in range(2):
         missed = case_status_turn(session, ctx("07700 900999 W10 6EL", "case_status",
                                                conversation=f"p{n}", client=GUESSER))
         assert NOT_FOUND_BY_PHONE in texts(missed)
     assert client_locked_until(session, GUESSER) is not None
     assert client_locked_until(session, None) is None  # no channel pseudonym: not counted
+
+
+def test_made_up_references_from_new_conversations_lock_the_client_out(
+    session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unknown references, each from a brand-new conversation (so the per-conversation limit
+    never bites), none a one-character slip of a real case: guesses, counted per client."""
+    monkeypatch.setenv("CASE_CHECK_CLIENT_FAILURES", "3")
+    real = _submitted_case(session)
+    made_up = ["KC-7KQ2-M9XD", "HF-2222-3333", "WM-ABCD-EFGH"]
+    assert not any(one_slip_matches(session, reference) for reference in made_up)
+    for n, reference in enumerate(made_up):
+        assert client_locked_until(session, GUESSER) is None
+        assert "I can't find a case" in check(session, reference, "", f"made-up{n}",
+                                              client=GUESSER)
+    assert client_locked_until(session, GUESSER) is not None
+    # The same lockout reply, even for a real reference with the right answer:
+    assert check(session, real, RIGHT, "made-up-next", client=GUESSER) == CLIENT_LOCKED
+    assert check(session, "KC-9999-9999", "", "made-up-last", client=GUESSER) == CLIENT_LOCKED
+    # Another client is answered as usual, and the real case is not locked by them.
+    assert locked_until(session, real) is None
+    assert "waiting for a member of staff" in check(session, real, RIGHT, "other",
+                                                    client=NEIGHBOUR)
+
+
+def test_a_one_character_slip_of_a_real_reference_is_not_a_client_failure(
+    session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mistyped reference gets "did you mean" and is limited per conversation only: a
+    resident retyping their reference from a shared address is not locked out."""
+    monkeypatch.setenv("CASE_CHECK_CLIENT_FAILURES", "2")
+    real = _submitted_case(session)
+    last = real[-1]
+    slipped = real[:-1] + next(c for c in ALPHABET if c != last)
+    for n in range(4):
+        asked = case_status_turn(session, ctx(slipped, "case_status", conversation=f"slip{n}",
+                                              client=GUESSER))
+        assert f"Did you mean {real}?" in texts(asked)
+    assert client_locked_until(session, GUESSER) is None
+    assert "waiting for a member of staff" in check(session, real, RIGHT, "slip-right",
+                                                    client=GUESSER)
 
 
 def test_only_the_channel_can_name_the_client() -> None:

@@ -14,6 +14,7 @@ import pytest
 from rasa.__main__ import create_argument_parser
 
 from bot.config import PROJECT_ROOT
+from bot.ops.supervise import parse_arguments
 from devtools.rasa_command import rasa_run_argv
 
 AWKWARD_TOKENS = ["-225ehK8zuYL30JgfswONg", "--help", "plain-token_123"]
@@ -21,6 +22,24 @@ AWKWARD_TOKENS = ["-225ehK8zuYL30JgfswONg", "--help", "plain-token_123"]
 
 def parse_rasa(argv: list[str]):
     return create_argument_parser().parse_args(argv)
+
+
+def procfile_rasa_line() -> str:
+    """The Procfile's `rasa` command, as honcho hands it to the shell."""
+    return next(
+        row.split(":", 1)[1] for row in (PROJECT_ROOT / "Procfile").read_text().splitlines()
+        if row.startswith("rasa:")
+    )
+
+
+def procfile_rasa_server_command() -> str:
+    """The `python -m bot.server run ...` part of the Procfile's rasa line, which runs under
+    the restart supervisor (`bot.ops.supervise --name rasa -- ...`, #15.8)."""
+    line = procfile_rasa_line()
+    wrapper, separator, command = line.partition(" -- ")
+    assert separator, "the rasa line runs under bot.ops.supervise"
+    assert shlex.split(wrapper)[1:] == ["-m", "bot.ops.supervise", "--name", "rasa"]
+    return command
 
 
 @pytest.mark.parametrize("token", AWKWARD_TOKENS)
@@ -39,20 +58,23 @@ def test_launcher_argv_keeps_the_token_whole(token: str) -> None:
 
 @pytest.mark.parametrize("token", AWKWARD_TOKENS)
 def test_procfile_rasa_line_keeps_the_token_whole(token: str, tmp_path: Path) -> None:
-    line = next(
-        row.split(":", 1)[1] for row in (PROJECT_ROOT / "Procfile").read_text().splitlines()
-        if row.startswith("rasa:")
-    )
-    command = shlex.split(line, posix=True)
+    line = procfile_rasa_line()
+    command = shlex.split(procfile_rasa_server_command(), posix=True)
     assert command[0].endswith("python") and command[1:4] == ["-m", "bot.server", "run"]
     # Expand the variables exactly as the shell honcho uses would, then print one per line.
     expanded = subprocess.run(
-        ["bash", "-c", "printf '%s\\n' " + line.split(None, 3)[3]],
+        ["bash", "-c", "printf '%s\\n' " + line],
         env={"RASA_AUTH_TOKEN": token, "CONSOLE_URL": "http://localhost:8000",
              "PATH": "/usr/bin:/bin"},
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()
-    args = parse_rasa(expanded)
+    # The supervisor passes everything after `--` to its child unchanged (argv, no shell).
+    wrapper_argv = expanded[1:]
+    assert wrapper_argv[:5] == ["-m", "bot.ops.supervise", "--name", "rasa", "--"]
+    child = parse_arguments(wrapper_argv[2:])[1]
+    assert child == wrapper_argv[5:]
+    assert child[0].endswith("python") and child[1:4] == ["-m", "bot.server", "run"]
+    args = parse_rasa(child[3:])
     assert args.auth_token == token
     assert args.cors == ["http://localhost:8000"]
 
@@ -62,10 +84,7 @@ def test_the_rasa_server_listens_on_loopback_unless_told_otherwise() -> None:
     the HTTP API stays on 127.0.0.1 unless an interface is named (#15.9)."""
     from bot.server import with_loopback_default
 
-    procfile_args = next(
-        row.split(":", 1)[1] for row in (PROJECT_ROOT / "Procfile").read_text().splitlines()
-        if row.startswith("rasa:")
-    ).split("bot.server", 1)[1].split()
+    procfile_args = shlex.split(procfile_rasa_server_command())[3:]
     assert parse_rasa(with_loopback_default(procfile_args)).interface == "127.0.0.1"
     launched = rasa_run_argv(token="t", port=5005, model="m", endpoints="e", cors="c")
     assert parse_rasa(with_loopback_default(launched[3:])).interface == "127.0.0.1"

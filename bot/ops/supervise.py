@@ -3,9 +3,10 @@
 Why: under `make run` (honcho) a process that exits makes honcho stop every other process, so
 when the action server crashed the Rasa server went down with it and the holding reply (which
 answers while the action server is away, bot/rasa_patches/holding_reply.py) never got its
-chance. The Procfile runs the action server and the console through this wrapper instead:
-when the child exits for any reason it is started again after 1 s, then 2 s, 4 s ... up to
-`--max-delay` seconds; a child that ran for `--healthy-after` seconds starts the backoff again
+chance (and a Rasa server that exited took the console and action server with it). The
+Procfile runs the Rasa server, the action server and the console through this wrapper
+instead: when the child exits for any reason it is started again after 1 s, then 2 s, 4 s ...
+up to `--max-delay` seconds; a child that ran for `--healthy-after` seconds starts the backoff again
 at 1 s. SIGTERM or SIGINT (honcho's Ctrl-C, systemd's stop) is passed to the child, which gets
 20 s to finish before it is killed; then the wrapper exits and restarts nothing.
 
@@ -92,7 +93,9 @@ class Supervisor:
             child.wait()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parse_arguments(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
+    """The wrapper's options and the child's command: everything after `--`, untouched (a
+    Rasa token such as "--help" or "-x..." belongs to the child, not to this parser)."""
     parser = argparse.ArgumentParser(prog="python -m bot.ops.supervise",
                                      description="Restart a server process when it exits.")
     parser.add_argument("--name", default="")
@@ -104,6 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give the command to run after --")
+    return args, command
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, command = parse_arguments(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     supervisor = Supervisor(command, args.name, args.max_delay, args.healthy_after)

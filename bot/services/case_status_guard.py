@@ -12,9 +12,10 @@ Failures are also counted per client (migration 0012_guard): the channel puts a 
 the client address (REST, web chat) or phone (SMS) in the message metadata
 (bot/channels/client_key.py), and a client with CASE_CHECK_CLIENT_FAILURES failed identity
 checks in LOCK_WINDOW, across every reference and conversation, gets no case status until the
-oldest of them is LOCK_WINDOW old. Only identity checks count (a wrong postcode or phone), not
-an unknown reference, which is a typo far more often than a guess and is limited per
-conversation. The default is generous because many residents can share one address.
+oldest of them is LOCK_WINDOW old. Identity checks count (a wrong postcode or phone), and so
+does an unknown reference that is not a one-character slip of a real one: made-up references
+from a new conversation each are guesses. A one-slip typo ("did you mean ...?") is limited per
+conversation only. The default is generous because many residents can share one address.
 Everything is in the database, so the limits hold across several action servers.
 """
 

@@ -118,8 +118,11 @@ def case_status_turn(session: Session, ctx: TurnContext) -> Outcome:
         return Outcome(slots={"pending": "identity", "lookup_ref": typed_ref}).say(
             f"Thanks, reference {typed_ref}. {ASK_IDENTITY}"
         )
-    record_lookup(session, ctx.conversation_id, succeeded=False)  # guessing is rate-limited
     near = one_slip_matches(session, typed_ref)
+    # Guessing is limited per conversation; a reference that is not even one slip away from
+    # a real one is a made-up guess, not a typo, so it counts per client too (#15.3).
+    record_lookup(session, ctx.conversation_id, succeeded=False,
+                  client=None if near else ctx.client)
     if len(near) == 1:
         return Outcome(slots={"pending": "identity", "lookup_ref": near[0]}).say(
             f"I can't find a case {typed_ref}. Did you mean {near[0]}? If so, please tell me "

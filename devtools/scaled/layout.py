@@ -32,6 +32,8 @@ def _port(name: str, default: int) -> int:
 @dataclass(frozen=True)
 class Ports:
     nginx: int = field(default_factory=lambda: _port("SCALED_NGINX_PORT", 5080))
+    # nginx's internal server: the Rasa HTTP API for the console and tools, never published
+    nginx_api: int = field(default_factory=lambda: _port("SCALED_NGINX_API_PORT", 5081))
     postgres: int = field(default_factory=lambda: _port("SCALED_PG_PORT", 5433))
     redis: int = field(default_factory=lambda: _port("SCALED_REDIS_PORT", 6380))
     twilio: int = field(default_factory=lambda: _port("SCALED_TWILIO_PORT", 8026))
@@ -135,6 +137,12 @@ class Layout:
         return f"http://{HOST}:{self.ports.nginx}"
 
     @property
+    def api_url(self) -> str:
+        """nginx's internal server: the Rasa HTTP API (`/conversations`, `/status` ...), which
+        the public server (nginx_url) does not proxy."""
+        return f"http://127.0.0.1:{self.ports.nginx_api}"
+
+    @property
     def twilio_url(self) -> str:
         return f"http://{HOST}:{self.ports.twilio}"
 
@@ -171,8 +179,9 @@ class Layout:
             "REDIS_PASSWORD": self.secrets["redis_password"],
             "REDIS_LOCK_DB": str(REDIS_LOCK_DB),
             "RASA_AUTH_TOKEN": self.secrets["rasa_token"],
-            "RASA_URL": self.nginx_url,
+            "RASA_URL": self.api_url,  # the console's way to the Rasa HTTP API
             "PUBLIC_BASE_URL": self.nginx_url,
+            "CHAT_SOCKET_URL": self.nginx_url,  # a browser's socket.io goes the public way
             "CONSOLE_URL": env.get("CONSOLE_URL") or "http://localhost:8000",
             "TWILIO_AUTH_TOKEN": self.secrets["twilio_token"],
             "TWILIO_API_BASE": self.twilio_url,

@@ -34,6 +34,7 @@ class Target:
     twilio_token: str
     database_url: str
     rasa_token: str
+    api_url: str = ""  # the Rasa HTTP API when base_url does not proxy it (scaled: internal nginx)
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,16 @@ class Reply:
 def target_from_stack(stack: Any) -> Target:
     """A devtools.devstack.Servers (single machine, SQLite)."""
     return Target("single", stack.rasa_url, stack.env["PUBLIC_BASE_URL"], stack.twilio_url,
-                  stack.env["TWILIO_AUTH_TOKEN"], stack.database_url, stack.token)
+                  stack.env["TWILIO_AUTH_TOKEN"], stack.database_url, stack.token,
+                  stack.rasa_url)
 
 
 def target_from_topology(topology: Any) -> Target:
     """A devtools.scaled.topology.Topology (nginx, two Rasa servers, PostgreSQL, Redis)."""
     layout = topology.layout
     return Target("scaled", layout.nginx_url, layout.nginx_url, layout.twilio_url,
-                  layout.secrets["twilio_token"], layout.database_url, layout.secrets["rasa_token"])
+                  layout.secrets["twilio_token"], layout.database_url, layout.secrets["rasa_token"],
+                  layout.api_url)
 
 
 def say(target: Target, sender: str, text: str, base_url: str | None = None,
@@ -120,7 +123,7 @@ def outbox(target: Target, to: str | None = None) -> list[dict[str, Any]]:
 def tracker_events(target: Target, conversation_id: str, base_url: str | None = None
                    ) -> list[dict[str, Any]]:
     response = requests.get(
-        f"{base_url or target.base_url}/conversations/{conversation_id}/tracker",
+        f"{base_url or target.api_url or target.base_url}/conversations/{conversation_id}/tracker",
         params={"token": target.rasa_token}, timeout=30)
     response.raise_for_status()
     return response.json().get("events", [])

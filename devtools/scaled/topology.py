@@ -50,6 +50,11 @@ class Topology:
         return self.layout.nginx_url
 
     @property
+    def api_url(self) -> str:
+        """The Rasa HTTP API through nginx's internal server (the public url does not have it)."""
+        return self.layout.api_url
+
+    @property
     def token(self) -> str:
         return self.layout.secrets["rasa_token"]
 
@@ -93,7 +98,8 @@ class Topology:
         apps.start_rasa_servers(self.layout, self.instances)
         say("nginx ...", flush=True)
         nginx.start(self.layout, binaries)
-        say(f"up: {self.url} (REST /webhooks/rest/webhook, SMS /webhooks/twilio_sms/webhook)")
+        say(f"up: {self.url} (REST /webhooks/rest/webhook, SMS /webhooks/twilio_sms/webhook,"
+            f" socket.io); Rasa HTTP API for the console: {self.api_url} (loopback only)")
 
     def restart_rasa(self, index: int) -> None:
         """Start one Rasa server again (after `kill_rasa`), leaving the rest alone."""
@@ -136,6 +142,8 @@ class Topology:
                                    apps.rasa_healthy(layout, i), layout.rasa_url(i)))
         found.append(Component("nginx", nginx.pid(layout),
                                http_ok(f"{layout.nginx_url}/webhooks/rest/"), layout.nginx_url))
+        found.append(Component("nginx-api", nginx.pid(layout),  # internal: the Rasa HTTP API
+                               http_ok(f"{layout.api_url}/version"), layout.api_url))
         return found
 
     def is_up(self) -> bool:

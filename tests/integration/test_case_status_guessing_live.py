@@ -10,6 +10,8 @@ Per client too: one address guessing across several references, with a new sende
 forged client pseudonym in its metadata) every time, is stopped once it has
 CASE_CHECK_CLIENT_FAILURES wrong answers, while other addresses are answered. That test sends
 from 127.0.0.3 (still loopback), so the session's other tests, from 127.0.0.1, are not locked.
+Made-up references (not a one-character slip of a real one) count per client the same way
+(from 127.0.0.4).
 """
 
 from __future__ import annotations
@@ -166,3 +168,23 @@ def test_every_channel_names_the_client_and_a_resident_cannot(servers) -> None:
             SmsConversation.phone == phone)).scalar_one()
     sms_client = _client_of_first_user_event(servers, conversation)
     assert sms_client.startswith("sms-") and phone not in sms_client
+
+
+def test_one_address_making_up_references_with_new_senders_is_locked(servers) -> None:
+    """References that do not exist (not a one-character slip of a real one), each from a new
+    sender: per conversation that is one failure each, never a lock; per client they add up."""
+    real = make_case(servers)
+    guesser = FromAddress(servers, "127.0.0.4")
+    try:
+        for n in range(CLIENT_LIMIT):
+            made_up = new_reference("KC")
+            reply = guesser.say(f"made-up-{uuid.uuid4().hex[:12]}",
+                                f"what is the status of my case {made_up}")
+            assert "I can't find a case" in reply, (n, reply)
+        asked, answer = guesser.ask(real, "W10 6EL 0118")
+        assert "too many wrong answers from this phone or network" in asked + answer
+        assert "waiting for a member of staff" not in asked + answer
+    finally:
+        guesser.connection.close()
+    _asked, answer = ask(servers, real, "W10 6EL 0118")
+    assert "waiting for a member of staff" in answer

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from bot.db.engine import session_scope
@@ -82,6 +83,17 @@ def test_escalation_makes_exactly_one_case_in_postgres(target: Target) -> None:
     assert (cases[0].phone, cases[0].postcode, cases[0].submitted) == (
         "+447700900118", "W10 6EL", True)
     assert cases[0].reference in done.text
+
+
+def test_only_the_channels_are_public_through_nginx(target: Target) -> None:
+    """#15.9: the Rasa HTTP API is a 404 on the public port, and answers on the internal one."""
+    for path in ("/conversations/x/tracker", "/model", "/status", "/version", "/readyz"):
+        reply = requests.get(f"{target.base_url}{path}", params={"token": target.rasa_token},
+                             timeout=30)
+        assert reply.status_code == 404, path
+    assert requests.get(f"{target.api_url}/status", params={"token": target.rasa_token},
+                        timeout=30).status_code == 200
+    assert say(target, sender(), "hello").ok
 
 
 def test_sms_through_nginx_is_answered(target: Target) -> None:
@@ -182,7 +194,9 @@ def burst(target: Target, urls: list[str], stagger: float) -> BurstResult:
         thread.start()
     for thread in threads:
         thread.join(180)
-    events = tracker_events(target, resident, base_url=urls[0])
+    # One PostgreSQL tracker store: any instance reads it (nginx's public port has no API).
+    events = tracker_events(target, resident,
+                            base_url=None if urls[0] == target.base_url else urls[0])
     stored = [e.get("text") or "" for e in events if e.get("event") == "user"]
     done = [r or Reply(0, [], 0.0, "", "no reply") for r in replies]
     if not stagger:

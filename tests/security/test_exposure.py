@@ -17,15 +17,14 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from bot.config import PROJECT_ROOT
 from devtools.devstack import Servers
-from tests.test_rasa_command import parse_rasa
+from tests.test_rasa_command import parse_rasa, procfile_rasa_server_command
 
 
 def test_procfile_rasa_line_listens_on_loopback_only() -> None:
-    line = next(row.split(":", 1)[1] for row in
-                (PROJECT_ROOT / "Procfile").read_text().splitlines() if row.startswith("rasa:"))
-    args = parse_rasa(shlex.split(line)[3:])
+    command = shlex.split(procfile_rasa_server_command())
+    assert command[1:4] == ["-m", "bot.server", "run"]
+    args = parse_rasa(command[3:])
     assert args.interface == "127.0.0.1"
 
 
