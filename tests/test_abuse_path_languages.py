@@ -16,6 +16,7 @@ from bot.services.escalation_turns import (
     ask_contact_reach_turn,
     contact_form_turn,
     required_contact_slots,
+    start_case_turn,
     urgent_turn,
 )
 from bot.services.turn import TurnContext
@@ -174,3 +175,18 @@ def test_locked_out_by_the_landlord_by_sms_is_not_sensitive(session) -> None:
     assert not case.details.get("sensitive")
     assert case.phone == "+447700900555"
     assert "999" in texts(said) or "out-of-hours" in texts(said).lower()
+
+
+@pytest.mark.parametrize(("text", "sensitive"), [
+    ("my husband threw me out, I need to talk to someone about housing", True),
+    ("my mum kicked me out, can I speak to a person", True),
+    ("my landlord locked me out, I need a person", False),
+])
+def test_a_person_asked_for_after_being_put_out_by_sms(session, text, sensitive) -> None:
+    session.add(SmsConversation(conversation_id="sms", phone="+447700900555"))
+    session.flush()
+    start_case_turn(session, ctx(text, "human_request", conversation="sms",
+                                 channel="twilio_sms"))
+    case = open_case_for(session, "sms")
+    assert bool((case.details or {}).get("sensitive")) is sensitive
+    assert (case.phone is None) is sensitive

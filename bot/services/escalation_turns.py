@@ -176,6 +176,8 @@ def _case_slots(case: Case) -> dict[str, object]:
 
 def _prefill(session: Session, ctx: TurnContext, case: Case, outcome: Outcome | None = None
              ) -> dict[str, object]:
+    if abuse_signal(ctx.text):  # "he threw me out", whichever turn opened the case
+        _set_detail(case, sensitive=True)
     phone = sms_phone(session, ctx)
     if phone and not case.phone and not is_sensitive(case):  # a shared phone: ask first
         update_contact(session, case, phone=phone, preferred_contact="text")
