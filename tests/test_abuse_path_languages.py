@@ -119,6 +119,8 @@ PUT_OUT = [
     "my girlfriend pushed me out of the flat and I've got nowhere to go",
     "my parents kicked us out tonight",
     "he just threw us out, me and the baby",
+    "he threw me out, I need emergency housing from the council tonight",
+    "she kicked me out, should I call the police?",
 ]
 NOT_PUT_OUT = [
     "my landlord locked me out, I lost my keys",
@@ -131,6 +133,7 @@ NOT_PUT_OUT = [
     "I've been kicked out of college",
     "they threw me out of the pub",
     "the letting agent told me to leave by Friday, she was rude",
+    "the housing officer locked me out of the flat, he said I was behind on rent",
 ]
 
 

@@ -56,10 +56,12 @@ _EXPELLED = re.compile(rf"\b{_EXPEL}", re.IGNORECASE)
 _EXPELLED_BY_HIM_OR_HER = re.compile(
     rf"\b(?:he|she)(?:'s|'d| has| had| just| has just)?\s+(?:\w+\s+)?{_EXPEL}", re.IGNORECASE)
 # "my landlord locked me out", "they locked me out of my account": not someone at home
-_OTHER_ACTOR = re.compile(r"\b(?:landlord|landlady|letting|agents?|agency|bailiffs?|council|"
-                          r"housing|hostel|flat-?mates?|house-?mates?|room-?mates?|lodgers?|"
-                          r"neighbou?rs?|security|staff|manager|boss|employer|school|college|"
-                          r"club|pub|bar|police)\b", re.IGNORECASE)
+# ("he threw me out, I need emergency housing" or "... should I call the police" still counts)
+_OTHER_ACTOR = re.compile(r"\b(?:landlord|landlady|letting|agents?|agency|bailiffs?|council "
+                          r"(?:officer|staff|workers?)|housing (?:association|officer)|hostel|"
+                          r"flat-?mates?|house-?mates?|room-?mates?|lodgers?|neighbou?rs?|"
+                          r"security|staff|manager|boss|employer|school|college|club|pub|"
+                          r"bar)\b", re.IGNORECASE)
 _NOT_A_HOME = re.compile(r"\b(?:account|log ?in|login|password|app|website|online|email|"
                          r"portal|system|computer|laptop|car)\b", re.IGNORECASE)
 
