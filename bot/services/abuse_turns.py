@@ -14,7 +14,10 @@ import re
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case
+from bot.language import message
+from bot.language.abuse_phrases import cant_talk_other_language, phone_watched_other_language
 from bot.services.cases import open_case_for
+from bot.services.language_turns import is_other_language, record_language
 from bot.services.turn import SMS_CHANNEL, Outcome, TurnContext
 
 _NOT = r"(?:can'?t|cannot|can not|unable to|not able to|couldn'?t|daren'?t|dare not)"
@@ -36,6 +39,32 @@ _PARTNER = re.compile(r"\b(?:my|his|her)\s+(?:ex|ex-?partner|ex-?husband|ex-?wif
 _THREAT = re.compile(r"\b(?:scared|afraid|frightened|terrified|banging|kicking|threaten\w*|"
                      r"hit\w*|hurt\w*|beat\w*|attack\w*|strangl\w*|choke\w*|won'?t leave|"
                      r"follow\w*|stalk\w*)\b", re.IGNORECASE)
+# "he threw me out", "my mum kicked me out", "my partner changed the locks": someone at home
+# putting the resident out is a sign of abuse (they may be watched or followed), so the case is
+# handled as sensitive while it keeps its emergency housing route
+_FAMILY = re.compile(r"\b(?:my|his|her|our)\s+(?:mum|mom|mother|dad|father|step-?(?:dad|mum|mom|"
+                     r"father|mother)|parents?|brother|sister|son|daughter|family|uncle|aunt|"
+                     r"auntie|nan|gran|grandma|grandad|cousin|in-?laws|(?:mother|father|"
+                     r"brother|sister)-in-law|fianc[eé]e?|other half|man|missus|fella)\b",
+                     re.IGNORECASE)
+_EXPEL = (r"(?:(?:threw|thrown|throw|throws|throwing|kicked|kick|kicks|kicking|chucked|chuck|"
+          r"chucks|turfed|booted|put|locked|lock|locks|locking|shut|forced|pushed)\s+(?:me|us)"
+          r"\s+out\b|(?:told|tells|telling|ordered)\s+(?:me|us)\s+to\s+(?:leave|get out|go\b|"
+          r"pack)|won'?t\s+let\s+(?:me|us)\s+(?:\w+\s+)?(?:in|inside|home|back)\b|"
+          r"changed\s+the\s+locks)")
+_EXPELLED = re.compile(rf"\b{_EXPEL}", re.IGNORECASE)
+_EXPELLED_BY_HIM_OR_HER = re.compile(
+    rf"\b(?:he|she)(?:'s|'d| has| had| just| has just)?\s+(?:\w+\s+)?{_EXPEL}", re.IGNORECASE)
+# "my landlord locked me out", "they locked me out of my account": not someone at home
+# ("he threw me out, I need emergency housing" or "... should I call the police" still counts)
+_OTHER_ACTOR = re.compile(r"\b(?:landlord|landlady|letting|agents?|agency|bailiffs?|council "
+                          r"(?:officer|staff|workers?)|housing (?:association|officer)|hostel|"
+                          r"flat-?mates?|house-?mates?|room-?mates?|lodgers?|neighbou?rs?|"
+                          r"security|staff|manager|boss|employer|school|college|club|pub|"
+                          r"bar)\b", re.IGNORECASE)
+_NOT_A_HOME = re.compile(r"\b(?:account|log ?in|login|password|app|website|online|email|"
+                         r"portal|system|computer|laptop|car)\b", re.IGNORECASE)
+
 # someone present who is the danger: "he's here", "she is outside"
 _PRESENT = re.compile(r"\b(?:he|she)(?:'s| is)\s+(?:outside|here|at the door|downstairs|"
                       r"back|in the house|coming)\b", re.IGNORECASE)
@@ -48,18 +77,30 @@ _ROUTE_CHOSEN = re.compile(r"\b(?:text|call|phone|ring|email)s?\s+only\b|\bonly\
 # urgent cases where the danger may be a person in the home
 _PERSON_DANGER = {"domestic_abuse", "safeguarding", "general"}
 
-CANT_TALK_REPLY = ("If you cannot speak, call 999 and press 55 when asked: the police will "
-                   "know it is real. We will not call you. You can keep writing here.")
-CANT_TALK_SMS = "Can't speak? Call 999, then press 55. We won't call you. You can keep texting."
-WATCHED_REPLY = ("Thank you for telling me. We will not text or call this number. If there is a "
-                 "safer number or email, send it here. Your case {reference} is with staff.")
-WATCHED_SMS = ("We won't text or call this number. Delete these texts if that keeps you safe. "
-               "Send a safer number or email if you have one. Case {reference}.")
+# the replies, in the resident's language: translations/*.yml (English source in en.yml)
+CANT_TALK_KEY, WATCHED_KEY = "abuse.cant_talk", "abuse.phone_watched"
 
 
 def partner_threat(text: str) -> bool:
     """A partner or ex with fear or force in one message: domestic abuse, whatever else."""
     return bool(_PARTNER.search(text or "") and _THREAT.search(text or ""))
+
+
+def put_out_by_partner_or_family(text: str) -> bool:
+    """A partner, ex or family member ("he", "she") put the resident out of the home or will
+    not let them back: possible domestic abuse, not only a housing problem."""
+    text = text or ""
+    if not _EXPELLED.search(text) or _NOT_A_HOME.search(text):
+        return False
+    if _PARTNER.search(text) or _FAMILY.search(text):
+        return True
+    return bool(_EXPELLED_BY_HIM_OR_HER.search(text) and not _OTHER_ACTOR.search(text))
+
+
+def abuse_signal(text: str) -> bool:
+    """Anything in one message that makes the case sensitive: a partner or ex with fear or
+    force, someone at home putting the resident out, or the danger being there now."""
+    return partner_threat(text) or put_out_by_partner_or_family(text) or abuser_present(text)
 
 
 def abuser_present(text: str) -> bool:
@@ -78,7 +119,8 @@ def abuse_followup_turn(session: Session, ctx: TurnContext) -> Outcome | None:
     text = ctx.text or ""
     if text.startswith("/"):
         return None
-    talk, watched = bool(CANT_TALK.search(text)), bool(WATCHED_PHONE.search(text))
+    talk = bool(CANT_TALK.search(text)) or cant_talk_other_language(text)
+    watched = bool(WATCHED_PHONE.search(text)) or phone_watched_other_language(text)
     if not (talk or watched) or _ROUTE_CHOSEN.search(text):
         return None
     case = open_case_for(session, ctx.conversation_id)
@@ -89,6 +131,7 @@ def abuse_followup_turn(session: Session, ctx: TurnContext) -> Outcome | None:
     sms = ctx.channel == SMS_CHANNEL
     _mark(case, sensitive=True)
     outcome = Outcome(slots={"pending": None})
+    language = _reply_language(session, ctx, outcome)
     if watched:
         sms_number = case.phone if sms and details.get("sms_number_confirmed") is None else None
         if sms_number is not None or (sms and not case.phone):
@@ -104,8 +147,24 @@ def abuse_followup_turn(session: Session, ctx: TurnContext) -> Outcome | None:
         case.safe_to_call = False
         _mark(case, cannot_speak=True)
         if not watched:
-            return outcome.say(CANT_TALK_SMS if sms else CANT_TALK_REPLY)
-    reply = (WATCHED_SMS if sms else WATCHED_REPLY).format(reference=case.reference)
+            return outcome.say(_say(CANT_TALK_KEY, sms, language))
+    reply = _say(WATCHED_KEY, sms, language, reference=case.reference)
     if talk:
-        reply = (CANT_TALK_SMS if sms else CANT_TALK_REPLY) + " " + reply
+        reply = _say(CANT_TALK_KEY, sms, language) + " " + reply
     return outcome.say(reply)
+
+
+def _reply_language(session: Session, ctx: TurnContext, outcome: Outcome) -> str:
+    """The resident's language, as for the other urgent replies: one of ours is answered in it
+    and put on the case (an interpreter for the call back); anything else in English."""
+    if not is_other_language(ctx):
+        return "en"
+    record_language(session, ctx)
+    outcome.localised = True  # translated safety texts are sent whole
+    return ctx.language
+
+
+def _say(key: str, sms: bool, language: str, **params: object) -> str:
+    """The short SMS wording by text, the fuller one on web chat (English when a language has
+    no file: bot.language.message falls back)."""
+    return message(f"{key}_sms" if sms else key, language, **params)

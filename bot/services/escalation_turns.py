@@ -14,7 +14,8 @@ from bot.db.models import Case
 from bot.language import message
 from bot.language.consent import consent_in_language
 from bot.parsing.contact import extract_contact, is_skip
-from bot.services.abuse_turns import abuse_followup_turn, abuser_present, partner_threat
+from bot.services.abuse_turns import abuse_followup_turn, abuse_signal, partner_threat
+from bot.services.abuse_turns import put_out_by_partner_or_family as _put_out
 from bot.services.cases import (
     EXPECTATION,
     ensure_case,
@@ -115,7 +116,7 @@ def not_safe_now(text: str) -> bool:
 
 
 def cant_go_home(text: str) -> bool:
-    return bool(_CANT_GO_HOME.search(text or ""))
+    return bool(_CANT_GO_HOME.search(text or "")) or _put_out(text)  # "he threw me out"
 
 
 def _set_detail(case: Case, **values: object) -> None:
@@ -175,6 +176,8 @@ def _case_slots(case: Case) -> dict[str, object]:
 
 def _prefill(session: Session, ctx: TurnContext, case: Case, outcome: Outcome | None = None
              ) -> dict[str, object]:
+    if abuse_signal(ctx.text):  # "he threw me out", whichever turn opened the case
+        _set_detail(case, sensitive=True)
     phone = sms_phone(session, ctx)
     if phone and not case.phone and not is_sensitive(case):  # a shared phone: ask first
         update_contact(session, case, phone=phone, preferred_contact="text")
@@ -354,7 +357,7 @@ def clear_urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
     )
     flags: dict[str, object] = {"safety_asked": True}
     if category == UrgentCategory.DOMESTIC_ABUSE or case.urgent_category == "domestic_abuse" \
-            or abuser_present(ctx.text):
+            or abuse_signal(ctx.text):
         flags["sensitive"] = True  # staff never call or text without the resident's consent
     if danger:
         flags["in_danger_now"] = True
@@ -531,7 +534,7 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
         # "no I'm not safe, he's outside", whatever the classifier made of it: 999 first,
         # never taken as an answer to the question on screen
         _set_detail(case, in_danger_now=True, safety_asked=True,
-                    **({"sensitive": True} if abuser_present(ctx.text) else {}))
+                    **({"sensitive": True} if abuse_signal(ctx.text) else {}))
         outcome = Outcome(slots={"pending": None})
         return outcome.say(NOT_SAFE_NOW_SMS if ctx.channel == SMS_CHANNEL else NOT_SAFE_NOW)
     if helper_answer:

@@ -1,0 +1,73 @@
+""""I can't talk" and "he reads my texts" in the 12 languages other than English.
+
+On an abuse case these short messages carry the whole danger: a resident who writes "nie mogę
+mówić" needs 999-then-55 as much as one who writes "I can't talk", and "يقرأ رسائلي" means the
+number they text from must never be texted (bot/services/abuse_turns.py holds the English
+patterns and what happens next). Matched in any of the languages, whatever the detector made of
+a short message. A few plain ways of saying each; accents optional where residents drop them.
+Not reviewed by native speakers yet, like the other language files (issue #13).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CANT_TALK: dict[str, tuple[str, ...]] = {
+    "pl": (r"\bnie mog[eę] (?:teraz |tu )?(?:m[oó]wi[cć]|rozmawia[cć])",),
+    "es": (r"\bno puedo (?:hablar|llamar)\b",),
+    "fr": (r"\bje ne (?:peux|peut) pas (?:parler|t[eé]l[eé]phoner)\b", r"\bj'?peux pas parler\b"),
+    "it": (r"\bnon posso (?:parlare|telefonare)\b",),
+    "pt": (r"\bn[aã]o (?:posso|consigo) (?:falar|ligar)\b",),
+    "ro": (r"\bnu pot (?:s[aă] )?(?:vorbesc|vorbi)\b",),
+    "tr": (r"\bkonu[sş]am[ıi]yorum\b", r"\bkonu[sş]amam\b", r"\bkonu[sş]abilecek durumda de[gğ]il"),
+    "so": (r"\b(?:ma|maan) hadli karo\b", r"\bhadli ma karo\b"),
+    "ar": (r"(?:لا|ما) (?:أستطيع|استطيع|اقدر|أقدر|اقدرش|أقدرش) "
+           r"(?:الكلام|أتكلم|اتكلم|التكلم|التحدث|أتحدث|اتحدث)",),
+    "fa": (r"نمی[\u200c ]?(?:توانم|تونم) (?:حرف بزنم|صحبت کنم)",),
+    "bn": (r"কথা বলতে (?:পারছি|পারব|পারি) না",),
+    "ti": (r"ክዛረብ ኣይ(?:ክእልን|ከኣልኩን|ኽእልን)",),
+}
+_WATCHED: dict[str, tuple[str, ...]] = {
+    "pl": (r"\b(?:czyta|sprawdza|przegl[aą]da|kontroluje)\w* (?:mi )?(?:moje |m[oó]j )?"
+           r"(?:sms\w*|wiadomo[sś]ci|telefon|kom[oó]rk)",),
+    "es": (r"\b(?:lee|revisa|mira|controla|vigila)n? (?:todos )?(?:mis )?(?:mensajes|sms|m[oó]vil|"
+           r"tel[eé]fono|whatsapp)\b",),
+    "fr": (r"\b(?:lit|v[eé]rifie|regarde|fouille|contr[oô]le|surveille)(?:nt)? (?:tous )?"
+           r"(?:mes|mon) (?:sms|messages|t[eé]l[eé]phone|portable)\b",),
+    "it": (r"\b(?:legge|controlla|guarda)(?:no)? (?:tutti )?(?:i miei |il mio )?(?:messaggi|sms|"
+           r"telefono|cellulare)\b",),
+    "pt": (r"\b(?:l[eê]|verifica|v[eê]|controla|mexe)m? (?:n?as |n?os |no )?(?:minhas |meus |meu )?"
+           r"(?:mensagens|sms|telem[oó]vel|celular|telefone)\b",),
+    "ro": (r"\b(?:cite[sș]te|verific[aă]|se uit[aă] (?:[iî]n|la)|controleaz[aă]) (?:toate )?"
+           r"(?:mesajele|telefonul)\b",),
+    "tr": (r"\b(?:mesajlar[ıi]m[ıi]|telefonumu|smslerimi)\s+(?:okuyor|kontrol ediyor|"
+           r"kar[ıi][sş]t[ıi]r[ıi]yor)",),
+    "so": (r"\b(?:fariimahayga|taleefankayga|telefoonkayga|moobilkayga)\b.{0,20}\b(?:akhri|eeg|"
+           r"hubi)\w*",),
+    "ar": (r"(?:يقرأ|يقرا|تقرأ|تقرا|يفتش|تفتش|يراقب|تراقب|يشوف|تشوف) (?:كل )?"
+           r"(?:رسائلي|رسايلي|هاتفي|تلفوني|جوالي|موبايلي)",),
+    "fa": (r"(?:پیامک[\u200c ]?هایم|پیام[\u200c ]?هایم|پیام[\u200c ]?هامو|گوشیم|گوشی[\u200c ]?ام|"
+           r"گوشیمو)(?: را| رو)? (?:می[\u200c ]?خواند|می[\u200c ]?خونه|چک می[\u200c ]?(?:کند|کنه)|"
+           r"نگاه می[\u200c ]?(?:کند|کنه)|می[\u200c ]?گردد)",),
+    "bn": (r"(?:মেসেজ|ফোন)\S* (?:পড়ে|পড়েন|চেক করে|দেখে|ঘাঁটে)",),
+    "ti": (r"(?:መልእኽተይ|ተሌፎነይ|ስልከይ) (?:የንብብ|ይንብብ|ይርኢ|ይፍትሽ|ይቆጻጸር)",),
+}
+
+
+def _compile(table: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
+    # NFC on both sides: Bengali "ড়" arrives composed or as two code points
+    return re.compile(unicodedata.normalize("NFC", "|".join(
+        p for patterns in table.values() for p in patterns)), re.IGNORECASE)
+
+
+CANT_TALK_OTHER = _compile(_CANT_TALK)
+WATCHED_OTHER = _compile(_WATCHED)
+
+
+def cant_talk_other_language(text: str) -> bool:
+    return bool(CANT_TALK_OTHER.search(unicodedata.normalize("NFC", text or "")))
+
+
+def phone_watched_other_language(text: str) -> bool:
+    return bool(WATCHED_OTHER.search(unicodedata.normalize("NFC", text or "")))
