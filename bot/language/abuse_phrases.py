@@ -10,8 +10,9 @@ Not reviewed by native speakers yet, like the other language files (issue #13).
 
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from bot.language.phrase_tables import compile_phrases
 
 _CANT_TALK: dict[str, tuple[str, ...]] = {
     "pl": (r"\bnie mog[eę] (?:teraz |tu )?(?:m[oó]wi[cć]|rozmawia[cć])",),
@@ -55,14 +56,9 @@ _WATCHED: dict[str, tuple[str, ...]] = {
 }
 
 
-def _compile(table: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
-    # NFC on both sides: Bengali "ড়" arrives composed or as two code points
-    return re.compile(unicodedata.normalize("NFC", "|".join(
-        p for patterns in table.values() for p in patterns)), re.IGNORECASE)
-
-
-CANT_TALK_OTHER = _compile(_CANT_TALK)
-WATCHED_OTHER = _compile(_WATCHED)
+# NFC on both sides: Bengali "ড়" arrives composed or as two code points
+CANT_TALK_OTHER = compile_phrases(_CANT_TALK)
+WATCHED_OTHER = compile_phrases(_WATCHED)
 
 
 def cant_talk_other_language(text: str) -> bool:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.language.phrase_tables import compile_phrases
+
 _NO_INTERNET: dict[str, tuple[str, ...]] = {
     "pl": (r"\bnie mam (?:dost[eę]pu do )?(?:internetu|komputera|smartfona|e-?maila)",
            r"\bbez internetu\b"),
@@ -53,13 +55,8 @@ _ONLY = (r"\b(?:tylko|jedynie|s[oó]lo|solamente|s[oó]|seulement|juste|uniqueme
          r"sadece|yaln[ıi]zca|kaliya|keliya)\b|فقط|শুধু|ጥራይ")
 
 
-def _compile(table: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
-    return re.compile("|".join(p for patterns in table.values() for p in patterns),
-                      re.IGNORECASE)
-
-
-NO_INTERNET = _compile(_NO_INTERNET)
-LANDLINE = _compile(_LANDLINE_ONLY)
+NO_INTERNET = compile_phrases(_NO_INTERNET)
+LANDLINE = compile_phrases(_LANDLINE_ONLY)
 ONLY = re.compile(_ONLY, re.IGNORECASE)
 
 

@@ -32,6 +32,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intent_override import promote_intent
 from bot.parsing.references import find_references
 
 logger = logging.getLogger(__name__)
@@ -73,13 +74,8 @@ class CaseReferenceRoute(GraphComponent, IntentClassifier):
             classifier_score = next((float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
                                      for r in ranking if r.get(INTENT_NAME_KEY) == CASE_STATUS),
                                     0.0)
-            new = {INTENT_NAME_KEY: CASE_STATUS,
-                   PREDICTED_CONFIDENCE_KEY: max(classifier_score,
-                                                 float(old.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
-                                                 0.5)}
-            rest = [r for r in ranking if r.get(INTENT_NAME_KEY) != CASE_STATUS]
-            message.set(INTENT, new, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [new, *rest], add_to_output=True)
+            promote_intent(message, CASE_STATUS, max(
+                classifier_score, float(old.get(PREDICTED_CONFIDENCE_KEY) or 0.0), 0.5))
             message.set(CASE_REF_ROUTE_KEY, {"overrode": old.get(INTENT_NAME_KEY)},
                         add_to_output=True)
             logger.info("Case reference: %s is case_status", old.get(INTENT_NAME_KEY))

@@ -34,12 +34,12 @@ from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intent_override import promote_intent
 from bot.parsing.references import find_references
 from bot.services.councils import council_from_text
 from bot.services.scope import other_body, other_council, unlisted_service
@@ -99,11 +99,7 @@ class OtherBodyScope(GraphComponent, IntentClassifier):
             if body is None:
                 continue
             confidence = float(old.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
-            new = {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: max(confidence, 0.5)}
-            message.set(INTENT, new, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [new, *ranking], add_to_output=True)
+            promote_intent(message, OUT_OF_SCOPE, max(confidence, 0.5))
             message.set(SCOPE_OVERRIDE_KEY,
                         {"overrode": old.get(INTENT_NAME_KEY), "body": body}, add_to_output=True)
             logger.info("Scope: %s about %s is out_of_scope", old.get(INTENT_NAME_KEY), body)
