@@ -21,7 +21,8 @@ def index() -> set[str]:
 
 def test_there_are_evaluation_sets() -> None:
     assert {path.name for path in SETS} >= {"independent_en.jsonl", "multilingual.jsonl",
-                                            "blind_en.jsonl", "blind_multi.jsonl"}
+                                            "blind_en.jsonl", "blind_multi.jsonl",
+                                            "blind3_en.jsonl", "blind3_multi.jsonl"}
 
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
