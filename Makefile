@@ -177,7 +177,8 @@ core-test: $(MODEL)
 nlu-eval: $(MODEL)
 	$(PY) -m devtools.bench.route_eval --model $(MODEL) --gate --out results/route-eval \
 		--set tests/eval/independent_en.jsonl --set tests/eval/multilingual.jsonl \
-		--set tests/eval/blind_en.jsonl --set tests/eval/blind_multi.jsonl
+		--set tests/eval/blind_en.jsonl --set tests/eval/blind_multi.jsonl \
+		--set tests/eval/blind3_en.jsonl --set tests/eval/blind3_multi.jsonl
 
 test: install-dev lint audit validate $(MODEL) pytest-all core-test nlu-eval
 	@echo "make test: all checks passed"

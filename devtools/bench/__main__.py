@@ -35,6 +35,8 @@ def _run_one(module_name: str) -> str:
         module.main(["--set", "tests/eval/independent_en.jsonl",
                      "--set", "tests/eval/multilingual.jsonl",
                      "--set", "tests/eval/blind_en.jsonl", "--set", "tests/eval/blind_multi.jsonl",
+                     "--set", "tests/eval/blind3_en.jsonl",
+                     "--set", "tests/eval/blind3_multi.jsonl",
                      "--out", "results/bench-routes"])
         return ""
     if module_name == "devtools.bench.nlu_eval":
