@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import yaml
@@ -51,7 +52,7 @@ def training_index(data_dir: Path) -> set[str]:
     return index
 
 
-def overlaps(texts: Iterable[str], index: set[str]) -> list[tuple[str, str]]:
+def overlaps(texts: Iterable[str], index: AbstractSet[str]) -> list[tuple[str, str]]:
     """(message, shared sentence) for every evaluation message that shares one with `index`."""
     found = []
     for text in texts:

@@ -14,9 +14,20 @@ EVAL_DIR = Path(__file__).parent
 SETS = sorted(EVAL_DIR.glob("*.jsonl"))
 
 
+class _TrainingIndex(frozenset[str]):
+    """The training sentences, with a repr that hides them.
+
+    pytest prints a failing test's arguments; an evaluation writer who runs this check must see
+    only the shared sentence (in the assertion message), never the rest of the training data.
+    """
+
+    def __repr__(self) -> str:
+        return f"<training index: {len(self)} sentences>"
+
+
 @pytest.fixture(scope="module")
-def index() -> set[str]:
-    return training_index(PROJECT_ROOT / "data")
+def index() -> frozenset[str]:
+    return _TrainingIndex(training_index(PROJECT_ROOT / "data"))
 
 
 def test_there_are_evaluation_sets() -> None:
@@ -26,15 +37,21 @@ def test_there_are_evaluation_sets() -> None:
 
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
-def test_no_evaluation_sentence_is_in_the_training_data(path: Path, index: set[str]) -> None:
+def test_no_evaluation_sentence_is_in_the_training_data(path: Path,
+                                                        index: frozenset[str]) -> None:
     texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()
              if line.strip()]
     shared = overlaps(texts, index)
     assert not shared, f"{len(shared)} evaluation messages overlap data/: {shared[:10]}"
 
 
-def test_the_check_catches_an_overlap(index: set[str]) -> None:
+def test_the_check_catches_an_overlap(index: frozenset[str]) -> None:
     some_training_sentence = next(iter(sorted(s for s in index if len(s.split()) >= 4)))
     message = f"Hello there. {some_training_sentence.upper()}!"
     assert overlaps([message], index)
     assert not overlaps(["a sentence nobody would ever train a council bot on, surely"], index)
+
+
+def test_a_failure_does_not_print_the_training_data(index: frozenset[str]) -> None:
+    assert repr(index) == f"<training index: {len(index)} sentences>"
+    assert not any(sentence in repr(index) for sentence in list(index)[:50] if len(sentence) > 3)
