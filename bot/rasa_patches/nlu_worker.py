@@ -34,6 +34,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 RESTART_PAUSE_SECONDS = 30.0  # after a failed pool, parse in the server this long first
+ORPHAN_CHECK_SECONDS = 1.0  # a worker whose server died exits within about this long
 _installed = False
 
 # --- in the worker process --------------------------------------------------------------------
@@ -42,9 +43,20 @@ _runner: Any = None
 _target: str = ""
 
 
+def _exit_when_orphaned(parent: int) -> None:
+    """A worker outlives a server killed with SIGKILL (its task queue never closes), and a
+    supervisor then starts another server and another worker; so each worker watches its
+    parent and exits once it is gone."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(0)
+
+
 def _load_in_worker(model_archive: str) -> None:
     """Pool initializer: load the NLU part of the model once per worker process."""
     global _runner, _target
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True,
+                     name="nlu-worker-orphan-check").start()
     os.environ["NLU_WORKERS"] = "0"  # this process parses; it starts no workers of its own
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
