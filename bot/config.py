@@ -118,6 +118,8 @@ class Settings:
     sms_notify_per_second: float = _var("SMS_NOTIFY_PER_SECOND")  # 1 (restoration/broadcast)
     # -- Rasa server and action server ------------------------------------------------------
     turn_concurrency: int = _var("TURN_CONCURRENCY")  # 6 (at least 1)
+    nlu_workers: int = _var("NLU_WORKERS")  # 1 on 2+ CPUs, else 0 (parse in the server)
+    nlu_worker_timeout: float = _var("NLU_WORKER_TIMEOUT")  # 10 (seconds)
     chat_allowed_origins: tuple[str, ...] = _var("CHAT_ALLOWED_ORIGINS")  # none (comma list)
     tracker_db_wait_seconds: float = _var("TRACKER_DB_WAIT_SECONDS")  # 20
     tracker_db_threads: int = _var("TRACKER_DB_THREADS")  # 4 (at least 1)
@@ -201,6 +203,8 @@ def get_settings() -> Settings:
         sms_outbox_give_up_hours=float(_env("SMS_OUTBOX_GIVE_UP_HOURS", "24")),
         sms_notify_per_second=max(0.01, float(_env("SMS_NOTIFY_PER_SECOND", "1"))),
         turn_concurrency=max(1, int(_env("TURN_CONCURRENCY", "6"))),
+        nlu_workers=max(0, int(_env("NLU_WORKERS", "1" if (os.cpu_count() or 1) > 1 else "0"))),
+        nlu_worker_timeout=max(0.5, float(_env("NLU_WORKER_TIMEOUT", "10"))),
         chat_allowed_origins=_origins(_env("CHAT_ALLOWED_ORIGINS", "")),
         tracker_db_wait_seconds=float(_env("TRACKER_DB_WAIT_SECONDS", "20")),
         tracker_db_threads=max(1, int(_env("TRACKER_DB_THREADS", "4"))),

@@ -31,10 +31,11 @@ def main(argv: list[str] | None = None) -> None:
     quiet_startup(sanic=True)
     from bot.rasa_patches import install
 
-    install()
+    args = with_loopback_default(sys.argv[1:] if argv is None else argv)
+    install(serving=bool(args) and args[0] == "run")
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *with_loopback_default(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["rasa", *args]
     rasa_main()
 
 

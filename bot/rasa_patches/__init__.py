@@ -4,6 +4,9 @@ Rasa 3.6 offers no extension point for these, so each replaces one Rasa function
 process that calls `install()`: the Rasa server's launcher (`python -m bot.server`). Each
 module says why it exists and what it measured:
 
+- action_client: the action server called over kept-alive connections, bodies encoded in C;
+- nlu_worker (only when serving): residents' messages parsed in a worker process, off the
+  server's own core;
 - holding_reply: a reply with 999 and the council's routes when the action server is down,
   and the case spooled so it is not lost;
 - graph_run_cache (with rules_first): each graph run plan built once, and TED consulted only
@@ -43,12 +46,22 @@ def check_rasa_version(version: str | None = None) -> None:
         )
 
 
-def install() -> None:
-    """Install every patch in this process (idempotent); refuses an untested Rasa loudly."""
+def install(serving: bool = False) -> None:
+    """Install every patch in this process (idempotent); refuses an untested Rasa loudly.
+
+    `serving`: this process is a Rasa server answering residents (`bot.server run`), so
+    messages are parsed in a worker process (nlu_worker); tests, training and evaluation
+    parse in their own process."""
     global _installed
+    if serving:
+        check_rasa_version()
+        from bot.rasa_patches.nlu_worker import install_nlu_worker
+
+        install_nlu_worker()
     if _installed:
         return
     check_rasa_version()
+    from bot.rasa_patches.action_client import install_action_client
     from bot.rasa_patches.event_type_cache import install_event_type_cache
     from bot.rasa_patches.graph_run_cache import install_graph_run_cache
     from bot.rasa_patches.holding_reply import install_holding_reply
@@ -56,12 +69,14 @@ def install() -> None:
     from bot.rasa_patches.response_check import install_cached_response_validation
 
     install_no_error_reporting()
+    install_action_client()
     install_holding_reply()
     install_cached_response_validation()
     install_event_type_cache()
     install_graph_run_cache()
     _installed = True
-    logger.info("Rasa patches installed (holding reply, graph plans, event types, responses)")
+    logger.info("Rasa patches installed (action client, holding reply, graph plans, event types, "
+                "responses)")
 
 
 def installed() -> bool:
