@@ -184,9 +184,7 @@ def _prefill(session: Session, ctx: TurnContext, case: Case, outcome: Outcome | 
     return apply_contact(session, case, ctx.text, outcome if outcome is not None else Outcome())
 
 
-SAFETY_QUESTION = (
-    "Is anyone in danger or at risk right now? If someone is in danger, call 999 now."
-)
+SAFETY_QUESTION = message("safety_question")  # in every language we translate
 
 
 def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
@@ -203,7 +201,7 @@ def urgent_turn(session: Session, ctx: TurnContext) -> Outcome:
                      ctx.language if is_other_language(ctx) else None) == POSSIBLE
         and not _HEATING.search(ctx.text or "")
     ):
-        return safety_question()
+        return safety_question(ctx.language if is_other_language(ctx) else "en")
     if _needs_vulnerability_question(session, ctx):
         return vulnerability_question(session, ctx)
     return clear_urgent_turn(session, ctx)
@@ -279,12 +277,16 @@ def vulnerability_answer_turn(session: Session, ctx: TurnContext, yes: bool | No
     )
 
 
-def safety_question() -> Outcome:
-    """Ask once; yes or an unclear answer makes it urgent, no offers an ordinary case."""
+def safety_question(language: str = "en") -> Outcome:
+    """Ask once, in the resident's language; yes or an unclear answer makes it urgent, no
+    offers an ordinary case."""
     outcome = Outcome(slots={"pending": "safety_check", "offer": "case",
                              "case_category": "urgent_help", "case_priority": "urgent"})
     outcome.followup = "action_listen"  # no contact form until we know
-    return outcome.say(SAFETY_QUESTION, [button("Yes", "affirm"), button("No", "deny")])
+    outcome.localised = language != "en"
+    return outcome.say(message("safety_question", language), [
+        button(message("safety_yes", language), "affirm"),
+        button(message("safety_no", language), "deny")])
 
 
 def safety_check_answer_turn(session: Session, ctx: TurnContext) -> Outcome:
