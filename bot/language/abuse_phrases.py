@@ -10,9 +10,7 @@ Not reviewed by native speakers yet, like the other language files (issue #13).
 
 from __future__ import annotations
 
-import unicodedata
-
-from bot.language.phrase_tables import compile_phrases
+from bot.language.phrase_tables import compile_phrases, normalise
 
 _CANT_TALK: dict[str, tuple[str, ...]] = {
     "pl": (r"\bnie mog[eę] (?:teraz |tu )?(?:m[oó]wi[cć]|rozmawia[cć])",),
@@ -62,8 +60,8 @@ WATCHED_OTHER = compile_phrases(_WATCHED)
 
 
 def cant_talk_other_language(text: str) -> bool:
-    return bool(CANT_TALK_OTHER.search(unicodedata.normalize("NFC", text or "")))
+    return bool(CANT_TALK_OTHER.search(normalise(text)))
 
 
 def phone_watched_other_language(text: str) -> bool:
-    return bool(WATCHED_OTHER.search(unicodedata.normalize("NFC", text or "")))
+    return bool(WATCHED_OTHER.search(normalise(text)))
