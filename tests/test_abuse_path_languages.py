@@ -10,7 +10,8 @@ import pytest
 from bot.channels.sms_render import turn_segments
 from bot.db.models import SmsConversation
 from bot.language import message
-from bot.services.abuse_turns import put_out_by_partner_or_family
+from bot.language.abuse_phrases import route_chosen_other_language
+from bot.services.abuse_turns import put_out_by_partner_or_family, route_chosen
 from bot.services.cases import open_case_for
 from bot.services.escalation_turns import (
     ask_contact_reach_turn,
@@ -193,3 +194,71 @@ def test_a_person_asked_for_after_being_put_out_by_sms(session, text, sensitive)
     case = open_case_for(session, "sms")
     assert bool((case.details or {}).get("sensitive")) is sensitive
     assert (case.phone is None) is sensitive
+
+
+# "SMS only, he checks my phone": texts are the route the resident chose (the phone is checked
+# for calls), so, as in English, it answers the consent question: text only, never a call, and
+# the number is not dropped as watched. "He reads only my messages" is still a watched phone.
+ROUTE_CHOSEN = {
+    "en": ["text only, he checks my phone", "SMS only, he checks my phone",
+           "text me only, he reads my phone"],
+    "pl": ["tylko SMS, on sprawdza mój telefon", "SMS-y tylko, on czyta moje wiadomości"],
+    "ar": ["رسائل فقط، هو يقرأ هاتفي", "فقط بالرسائل، يراقب جوالي"],
+    "pt": ["só SMS, ele mexe no meu telemóvel", "apenas mensagens, ele lê as minhas mensagens"],
+    "es": ["solo SMS, él revisa mi teléfono", "solo por mensajes, él lee mis mensajes"],
+    "fr": ["uniquement par SMS, il fouille mon téléphone"],
+    "it": ["solo SMS, lui controlla il mio telefono"],
+    "tr": ["sadece SMS, telefonumu kontrol ediyor"],
+}
+STILL_WATCHED = {
+    "pl": "tylko on czyta moje wiadomości",  # only he reads my messages
+    "es": "él revisa mi teléfono",
+    "pt": "só ele lê as minhas mensagens",
+    "ar": "هو يقرأ رسائلي فقط",  # he reads my messages only
+}
+
+
+@pytest.mark.parametrize("requested", ["contact_safety", "contact_reach"])
+@pytest.mark.parametrize("channel", ["rest", "twilio_sms"])
+@pytest.mark.parametrize(("code", "text"), [
+    (code, text) for code, texts in ROUTE_CHOSEN.items() for text in texts])
+def test_text_only_with_a_checked_phone_answers_the_consent_question(session, code, text,
+                                                                     channel, requested) -> None:
+    session.add(SmsConversation(conversation_id="c1", phone="+447700900555"))
+    session.flush()
+    _abuse_case(session, code, channel=channel)
+    said = contact_form_turn(session, ctx(text, "inform", language=code, channel=channel,
+                                          latest_action="action_listen"), requested)
+    case = open_case_for(session, "c1")
+    assert said.slots.get("contact_safety") == "given", (code, text, texts(said))
+    assert case.safe_to_call is False and case.preferred_contact == "text"
+    assert not case.details.get("phone_watched") and not case.details.get("no_texts")
+    assert said.slots.get("contact_reach") != "declined"
+
+
+@pytest.mark.parametrize(("code", "text"), sorted(STILL_WATCHED.items()))
+def test_only_in_a_watched_phone_message_is_still_watched(session, code, text) -> None:
+    _abuse_case(session, code)
+    said = contact_form_turn(session, ctx(text, "nlu_fallback", language=code,
+                                          latest_action="action_listen"), "contact_safety")
+    case = open_case_for(session, "c1")
+    assert case.details["phone_watched"] is True and case.details["no_texts"] is True
+    assert texts(said) == message("abuse.phone_watched", code, reference=case.reference)
+
+
+NOT_A_ROUTE = [
+    "czyta tylko moje wiadomości", "lee solo mis mensajes", "ele lê só as minhas mensagens",
+    "il lit seulement mes messages", "legge solo i miei messaggi", "يقرأ فقط رسائلي",
+    "فقط پیامک\u200cهایم را می\u200cخواند", "সে শুধু মেসেজগুলো পড়ে", "ጥራይ መልእኽተይ የንብብ",
+    "he reads my messages only", "he checks my texts only",
+]
+
+
+def test_only_next_to_a_texting_word_is_a_route_and_nothing_else() -> None:
+    for code, phrases in ROUTE_CHOSEN.items():
+        for text in phrases:
+            assert route_chosen(text), (code, text)
+            if code != "en":
+                assert route_chosen_other_language(text), (code, text)
+    for text in NOT_A_ROUTE:  # "he reads only my messages"
+        assert not route_chosen(text), text

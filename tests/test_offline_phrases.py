@@ -3,6 +3,8 @@ said plainly it is recognised; talk about online services that are down is not."
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from bot.language.offline_phrases import mentions_landline, says_offline_other_language
@@ -60,3 +62,34 @@ def test_landline_is_told_apart_from_no_internet() -> None:
     assert not mentions_landline("Nie mam internetu")
     # a landline mentioned without "only" is a number to call, not "I have no internet"
     assert not says_offline_other_language("proszę zadzwonić na telefon stacjonarny")
+
+
+# Phones send some letters as a base letter and a combining mark (NFD): "ã" as "a" + U+0303,
+# Bengali "ড়" as U+09DC or as "ড" + nukta, Arabic "إ" as "ا" + hamza below. The abuse phrases
+# match either form (bot/language/abuse_phrases.py); the offline phrases must too.
+DECOMPOSABLE = [
+    ("pt", "Não tenho internet, como pago?"),
+    ("ro", "Nu am internet, sunt fără internet acasă"),
+    ("pl", "Nie mam dostępu do internetu"),
+    ("fr", "je n'ai pas accès à internet"),
+    ("es", "solo tengo teléfono fijo"),
+    ("ar", "ليس لدي إنترنت"),
+    ("bn", "আমার শুধু \u09ac\u09be\u09dc\u09bf\u09b0 ফোন আছে"),  # composed ড় (U+09DC)
+    ("bn", "আমার শুধু \u09ac\u09be\u09a1\u09bc\u09bf\u09b0 ফোন আছে"),  # ড + nukta
+]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD", "NFKC", "NFKD"])
+@pytest.mark.parametrize(("language", "text"), DECOMPOSABLE)
+def test_composed_and_decomposed_letters_match_alike(language: str, text: str,
+                                                     form: str) -> None:
+    typed = unicodedata.normalize(form, text)
+    assert says_offline_other_language(typed), (language, form, text)
+    assert says_offline(typed)
+
+
+def test_decomposed_landline_is_still_a_landline() -> None:
+    for text in ("solo tengo teléfono fijo", "আমার শুধু \u09ac\u09be\u09dc\u09bf\u09b0 ফোন আছে"):
+        assert mentions_landline(unicodedata.normalize("NFD", text)), text
+        assert mentions_landline(unicodedata.normalize("NFC", text)), text
+    assert not mentions_landline(unicodedata.normalize("NFD", "Não tenho internet"))

@@ -196,3 +196,43 @@ def test_help_text() -> None:
 def test_line_breaks_are_kept_within_a_part() -> None:
     text = "What is it about?\nReply 1 for Council tax.\n\nOr call us."
     assert split_for_sms(text) == [text]
+
+
+# GSM-7 has "Ç" but no "ç": a lower-case "ç" is written "c" (as Twilio's smart encoding does),
+# never as a capital in the middle of a word; letters never change case on the way to GSM-7.
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Serviço de recolha: não há recolha hoje.", "Servico de recolha: nao ha recolha hoje."),
+        ("Ça ne marche pas, le garçon reçoit la lettre.",
+         "Ça ne marche pas, le garcon recoit la lettre."),
+        ("ÇÖPLER çöp toplama çalışmıyor", "ÇÖPLER cöp toplama calismiyor"),
+        ("Votre sœur peut appeler pour vous.", "Votre soeur peut appeler pour vous."),
+    ],
+)
+def test_c_cedilla_keeps_its_case(raw: str, expected: str) -> None:
+    sent = render_parts(raw)  # "ı" is written "i" and "œ" "oe" (bot.language.sms_text)
+    assert sent == [expected]
+    assert is_gsm7(sent[0]) and gsm7_segments(sent[0]) == 1
+
+
+def test_latin_letters_never_change_case_in_gsm7() -> None:
+    changed = []
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        out = to_gsm7(char)
+        if not char.isalpha() or not out:
+            continue
+        if (char.islower() and not out.islower()) or (char.isupper() and not out[0].isupper()):
+            changed.append(f"{char}->{out}")
+    assert changed == []
+
+
+def test_a_full_portuguese_text_with_cedillas_is_one_gsm7_segment() -> None:
+    text = ("A recolha do lixo foi adiada. Pedimos desculpa pela situação; o serviço volta "
+            "amanhã. Informações: ligue para a câmara ou responda a esta mensagem. Obrigado.")
+    sent = render_parts(text)
+    assert len(sent) == 1 and is_gsm7(sent[0])
+    assert "situacao" in sent[0] and "servico" in sent[0] and "Informacoes" in sent[0]
+    assert "Ç" not in sent[0]
+    assert gsm7_segments(sent[0]) == 1  # 160 septets at most, not 3 UCS-2 segments

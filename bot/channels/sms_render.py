@@ -55,8 +55,10 @@ _REPLACEMENTS = {
     "\u00bc": "1/4",
     "\u00be": "3/4",
     "\u2192": "->",
-    "\u00e7": "Ç",  # GSM-7 has only the capital; handsets show it for both
 }
+# No entry for "ç": GSM-7 has only the capital "Ç", and a capital in the middle of "serviço" or
+# "garçon" reads wrong, so "ç" falls to its base letter "c" (NFKD below), as Twilio's smart
+# encoding writes it; every accented letter keeps its case that way.
 _SENTENCE_END = re.compile(r"(?<=[.!?]) +")
 
 Keyword = Literal["stop", "start", "help"]

@@ -180,6 +180,21 @@ class CaseLookupAttempt(Base):
     client_key = Column(String(64), nullable=True, index=True)
 
 
+class HeldPostcode(Base):
+    """A full postcode the resident gave before their conversation had a case ("my bins weren't
+    collected, W10 6EL", then "can I speak to someone"), so the contact form does not ask again.
+
+    The tracker store keeps only "[POSTCODE]" of that message, so the postcode is held here when
+    it is first read and moved onto the case when the case opens (bot.services.held_postcode);
+    held postcodes are used for HELD_POSTCODE_HOURS only and purged with them by retention."""
+
+    __tablename__ = "held_postcodes"
+
+    conversation_id = Column(String(200), primary_key=True)
+    postcode = Column(String(10), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
 class ConsoleSignInFailure(Base):
     """One failed console sign-in (password or code), shared by every console process (#15.6).
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.language.phrase_tables import compile_phrases
+from bot.language.phrase_tables import compile_phrases, normalise
 
 _NO_INTERNET: dict[str, tuple[str, ...]] = {
     "pl": (r"\bnie mam (?:dost[eę]pu do )?(?:internetu|komputera|smartfona|e-?maila)",
@@ -57,13 +57,15 @@ _ONLY = (r"\b(?:tylko|jedynie|s[oó]lo|solamente|s[oó]|seulement|juste|uniqueme
 
 NO_INTERNET = compile_phrases(_NO_INTERNET)
 LANDLINE = compile_phrases(_LANDLINE_ONLY)
-ONLY = re.compile(_ONLY, re.IGNORECASE)
+ONLY = re.compile(normalise(_ONLY), re.IGNORECASE)
 
 
 def says_offline_other_language(text: str) -> bool:
-    """No internet, or only a landline ("only" and a landline word in one message)."""
+    """No internet, or only a landline ("only" and a landline word in one message), however
+    the phone encoded its accents (NFC first, as the abuse phrases)."""
+    text = normalise(text)
     return bool(NO_INTERNET.search(text) or (LANDLINE.search(text) and ONLY.search(text)))
 
 
 def mentions_landline(text: str) -> bool:
-    return bool(LANDLINE.search(text))
+    return bool(LANDLINE.search(normalise(text)))

@@ -7,9 +7,9 @@ as ". ." and "tłumaczem" as "tumaczem". Here: when making a text GSM-7 would lo
 text is sent as it is (UCS-2, 70 characters a segment, 67 in a long message) and cut into parts
 of two UCS-2 segments, so each part still arrives whole on an old phone.
 
-Latin letters with no GSM-7 form and no accent to strip ("ł", "ı", "đ") are written as their
-plain letter first, as Polish and Turkish texters often do themselves: "tlumaczem" reads fine,
-and the reply stays GSM-7 at a third of the cost.
+Latin letters with no GSM-7 form and no accent to strip ("ł", "ı", "đ", French "œ") are written
+as their plain letters first, as Polish and Turkish texters often do themselves: "tlumaczem"
+reads fine, and the reply stays GSM-7 at a third of the cost.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import re
 
 UCS2_PART_UNITS = 2 * 67  # two concatenated UCS-2 segments
 _PLAIN_LATIN = str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "đ": "d", "Đ": "D", "ħ": "h",
-                              "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ŀ": "l", "Ŀ": "L"})
+                              "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ŀ": "l", "Ŀ": "L", "œ": "oe",
+                              "Œ": "OE"})
 
 
 def _letters(text: str) -> int:

@@ -15,12 +15,13 @@ contact details and worries; once a case is closed and the retention period is o
   number's SMS delivery records older than the limit. Opt-outs are kept: STOP is forever.
 - "Text me when it's back" subscriptions that ended (expired, or unsubscribed) longer ago than
   the limit are deleted with the notifications owed to them; live ones stay until they end.
+- Postcodes held for a case that never opened (bot.services.held_postcode) go after a day.
 `dry_run=True` does the same work inside transactions that are rolled back, so the counts are
 exactly what a real run would remove.
 
 `export_resident(phone=... | reference=...)` returns everything held about a resident as JSON-ready
 data: cases with notes and events, SMS conversations, delivery records and opt-out, service
-subscriptions (with the notifications sent under them), and the
+subscriptions (with the notifications sent under them), postcodes held for a case, and the
 tracker events of their conversations (stored redacted; redacted again in case an older store
 wrote them raw). By phone it finds every case and SMS conversation with that number; by case
 reference only that case and its own conversation, so a shared phone does not widen it.
@@ -64,6 +65,7 @@ from bot.db.models import (
     AuditLog,
     Case,
     Council,
+    HeldPostcode,
     SmsConversation,
     SmsInboxItem,
     SmsMessage,
@@ -75,6 +77,7 @@ from bot.db.models import (
 from bot.parsing.contact import normalise_uk_phone
 from bot.parsing.references import normalise_reference
 from bot.privacy.redactor import redact, redact_data
+from bot.services.held_postcode import purge_held_postcodes
 from bot.services.subscriptions import export_rows as subscription_rows
 from bot.services.subscriptions import purge_subscriptions
 
@@ -178,6 +181,7 @@ class PurgeReport:
     sms_conversations: int = 0
     subscriptions: int = 0
     sms_messages: int = 0
+    held_postcodes: int = 0
     dry_run: bool = False
 
     def summary(self) -> str:
@@ -185,7 +189,8 @@ class PurgeReport:
         return (f"{verb}: {self.tracker_events} tracker events; contact details of "
                 f"{self.cases_cleared} resolved cases; {self.sms_conversations} SMS "
                 f"conversations; {self.sms_messages} SMS delivery records; "
-                f"{self.subscriptions} ended subscriptions")
+                f"{self.subscriptions} ended subscriptions; {self.held_postcodes} unused held "
+                "postcodes")
 
 
 def purge(
@@ -212,6 +217,7 @@ def purge(
             session, older_than, shorter, conversations, now
         )
         report.subscriptions = purge_subscriptions(session, now - older_than)
+        report.held_postcodes = purge_held_postcodes(session, now)
         if dry_run:
             session.rollback()
         else:
@@ -418,6 +424,8 @@ def export_resident(
             "sms_opt_outs": [_row(o) for o in session.scalars(
                 select(SmsOptOut).where(SmsOptOut.phone.in_(phones)))],
             "subscriptions": _subscriptions(session, phones, phone),
+            "held_postcodes": [_row(held) for held in session.scalars(select(HeldPostcode).where(
+                HeldPostcode.conversation_id.in_(conversation_ids)))],
             "tracker_events": _tracker_events(tracker_engine(tracker_url), conversation_ids),
         }
         session.add(AuditLog(actor=actor, action="privacy.export",

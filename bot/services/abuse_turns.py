@@ -15,7 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Case
 from bot.language import message
-from bot.language.abuse_phrases import cant_talk_other_language, phone_watched_other_language
+from bot.language.abuse_phrases import (
+    cant_talk_other_language,
+    phone_watched_other_language,
+    route_chosen_other_language,
+)
 from bot.services.cases import open_case_for
 from bot.services.language_turns import is_other_language, record_language
 from bot.services.turn import SMS_CHANNEL, Outcome, TurnContext
@@ -69,10 +73,15 @@ _NOT_A_HOME = re.compile(r"\b(?:account|log ?in|login|password|app|website|onlin
 _PRESENT = re.compile(r"\b(?:he|she)(?:'s| is)\s+(?:outside|here|at the door|downstairs|"
                       r"back|in the house|coming)\b", re.IGNORECASE)
 
-# "text only, he checks my phone", "call 07700 900118, he reads my texts": a route chosen, so
-# the contact form's consent answer handles it (bot.services.contact_turns.record_consent)
-_ROUTE_CHOSEN = re.compile(r"\b(?:text|call|phone|ring|email)s?\s+only\b|\bonly\s+(?:text|call|"
-                           r"phone|ring|email)|@|\d{5}", re.IGNORECASE)
+# "text only, he checks my phone", "SMS only, ...", "text me only, ...", "call 07700 900118, he
+# reads my texts": a route chosen, so the contact form's consent answer handles it
+# (bot.services.contact_turns.record_consent); "he reads my texts only" is not one. The other
+# languages: bot.language.abuse_phrases.route_chosen_other_language
+_ROUTE_CHOSEN = re.compile(
+    r"(?<!my )\b(?:text|txt|sms|message|call|phone|ring|email)(?:s|es)?(?:\s+me)?\s+only\b|"
+    r"\bonly\s+(?:by\s+|via\s+)?(?:text|txt|sms|message|call|phone|ring|email)|@|\d{5}",
+    re.IGNORECASE,
+)
 
 # urgent cases where the danger may be a person in the home
 _PERSON_DANGER = {"domestic_abuse", "safeguarding", "general"}
@@ -103,6 +112,12 @@ def abuse_signal(text: str) -> bool:
     return partner_threat(text) or put_out_by_partner_or_family(text) or abuser_present(text)
 
 
+def route_chosen(text: str) -> bool:
+    """"Text only", "SMS only", a number or an address given, in English or one of the 12
+    other languages: a contact route the resident chose, not a watched phone."""
+    return bool(_ROUTE_CHOSEN.search(text or "")) or route_chosen_other_language(text or "")
+
+
 def abuser_present(text: str) -> bool:
     return bool(_PRESENT.search(text or ""))
 
@@ -121,7 +136,7 @@ def abuse_followup_turn(session: Session, ctx: TurnContext) -> Outcome | None:
         return None
     talk = bool(CANT_TALK.search(text)) or cant_talk_other_language(text)
     watched = bool(WATCHED_PHONE.search(text)) or phone_watched_other_language(text)
-    if not (talk or watched) or _ROUTE_CHOSEN.search(text):
+    if not (talk or watched) or route_chosen(text):
         return None
     case = open_case_for(session, ctx.conversation_id)
     details = (case.details or {}) if case is not None else {}

@@ -23,6 +23,8 @@ from bot.db.models import (
     utcnow,
 )
 from bot.parsing.references import new_reference, normalise_reference
+from bot.services.councils import council_for_postcode
+from bot.services.held_postcode import take_held_postcode
 
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "standard": 2}
 SLA = {
@@ -123,6 +125,10 @@ def ensure_case(
     if case is None:
         case = _insert_case(session, conversation_id, channel, category, priority, council_id)
     _merge_into(case, category, priority, council_id, service_id, issue, urgent_category)
+    if not case.postcode:  # given before the case opened, so the form does not ask again
+        case.postcode = take_held_postcode(session, conversation_id)
+        if case.postcode and not case.council_id:
+            case.council_id = council_for_postcode(session, case.postcode)
     if submit and not case.submitted:
         prefix = _prefix_for(session, case.council_id)
         if not case.reference.startswith(f"{prefix}-"):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Case
 from bot.language import message
+from bot.language.abuse_phrases import route_chosen_other_language
 from bot.language.consent import consent_in_language
 from bot.parsing.contact import extract_contact, is_skip
 from bot.services.abuse_turns import abuse_followup_turn, abuse_signal, partner_threat
@@ -550,8 +551,10 @@ def contact_form_turn(session: Session, ctx: TurnContext, requested: str | None)
     if requested == "contact_time" and found.get("contact_time") and len(ctx.text.split()) <= 6 \
             and not (found.get("phone") or found.get("email")):
         found["contact_time"] = ctx.text.strip()[:120]  # "weekday evenings", all of it
-    if requested == "contact_safety":
-        found.update(consent_in_language(ctx.text, ctx.language))  # {} for English
+    if requested == "contact_safety" or (requested == "contact_reach" and is_sensitive(case)
+                                         and route_chosen_other_language(ctx.text)):
+        # {} for English; "SMS only" answers the consent question early, as "text only" does
+        found.update(consent_in_language(ctx.text, ctx.language))
     consent = requested == "contact_safety" and consent_answer(ctx.text, found)
     if requested == "contact_reach" and is_sensitive(case) and (
         found.get("safe_to_call") is not None or found.get("preferred_contact")

@@ -25,6 +25,7 @@ from bot.language import SUPPORTED, language_name, message
 from bot.language.detect import AMHARIC, OTHER_CODES, UNKNOWN
 from bot.language.names import english_name
 from bot.services.cases import open_case_for
+from bot.services.held_postcode import hold_postcode
 from bot.services.landline import offline_reply
 from bot.services.turn import Message, Outcome, TurnContext, button
 
@@ -103,8 +104,10 @@ def record_language(session: Session, ctx: TurnContext) -> None:
 
 
 def finish_turn(session: Session, ctx: TurnContext, outcome: Outcome) -> Outcome:
-    """After any dialogue turn: remember the language, and introduce English replies with one
-    sentence in the resident's language."""
+    """After any dialogue turn: remember the language (and a postcode given before the case
+    opened: bot.services.held_postcode), and introduce English replies with one sentence in the
+    resident's language."""
+    hold_postcode(session, ctx)
     if ctx.slot("language") != ctx.language:
         outcome.slots["language"] = ctx.language
     outcome = offline_reply(session, ctx, outcome)  # no internet: nothing sends them online
