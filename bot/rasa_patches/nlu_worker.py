@@ -57,16 +57,13 @@ def _load_in_worker(model_archive: str) -> None:
     global _runner, _target
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True,
                      name="nlu-worker-orphan-check").start()
-    os.environ["NLU_WORKERS"] = "0"  # this process parses; it starts no workers of its own
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from rasa.engine.graph import ExecutionContext
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 
     from bot.rasa_patches import install
 
-    install()  # the same patched graph runner as the server
+    install()  # the server's patches (not `serving`: a worker starts no workers of its own)
     storage = Path(tempfile.mkdtemp(prefix="nlu-worker-"))
     model_storage, metadata = LocalModelStorage.from_model_archive(
         storage_path=storage, model_archive_path=Path(model_archive))
