@@ -174,6 +174,9 @@ class Layout:
             "PYTHONDONTWRITEBYTECODE": "1",
             "DATABASE_URL": self.database_url,
             "TRACKER_DB_URL": self.tracker_db_url,
+            # two Rasa servers already share the cores; a parse worker each would only add
+            # a process and a hop (NLU_WORKERS in the README)
+            "NLU_WORKERS": env.get("NLU_WORKERS", "0"),
             "REDIS_HOST": HOST,
             "REDIS_PORT": str(self.ports.redis),
             "REDIS_PASSWORD": self.secrets["redis_password"],
