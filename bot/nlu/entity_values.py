@@ -9,6 +9,10 @@ names one; when DIET found none but the message clearly names one service, it ad
 are looked up in English and in the residents' other languages (bot/nlu/service_vocab/), so
 "o lixo não foi recolhido" names waste as "my bins weren't collected" does.
 Council entities get the same treatment from the council names residents use.
+
+Then one service is put first, because the dialogue answers the first (bot/nlu/service_choice.py):
+a specific service beats a channel, a longer vocabulary term beats the CRF's part of it, an
+entity inside a phrase that names no service ("blue badge", "life or death") goes.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.service_choice import service_first, without_blanked
 from bot.nlu.service_vocab import service_in_text, vocabulary
 from bot.services.councils import COUNCIL_ALIASES, council_from_text
 from bot.services.status import SERVICE_IDS
@@ -77,7 +82,9 @@ def _normalised(
 
 def normalised_service_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`entities` with every service value one of SERVICE_IDS (or the entity dropped)."""
-    return _normalised(text, entities, "service", SERVICE_IDS, service_in_text, True)
+    entities = without_blanked(text, entities)
+    entities = _normalised(text, entities, "service", SERVICE_IDS, service_in_text, True)
+    return service_first(text, entities) if not text.startswith("/") else entities
 
 
 def normalised_council_entities(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:

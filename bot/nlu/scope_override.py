@@ -100,6 +100,10 @@ class OtherBodyScope(GraphComponent, IntentClassifier):
                 continue
             confidence = float(old.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             promote_intent(message, OUT_OF_SCOPE, max(confidence, 0.5))
+            # what is left is a channel ("Universal Credit payment", "NHS 111 phone line") or
+            # another council's service: not a service of ours to answer about
+            message.set(ENTITIES, [e for e in message.get(ENTITIES) or []
+                                   if e.get("entity") != "service"], add_to_output=True)
             message.set(SCOPE_OVERRIDE_KEY,
                         {"overrode": old.get(INTENT_NAME_KEY), "body": body}, add_to_output=True)
             logger.info("Scope: %s about %s is out_of_scope", old.get(INTENT_NAME_KEY), body)
