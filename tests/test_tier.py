@@ -113,10 +113,12 @@ def test_classifier_alone() -> None:
     assert urgency_tier("anything", None, quiet) == CLEAR  # no probability: trust the route
 
 
-def test_other_languages_are_never_asked_first() -> None:
+def test_languages_we_translate_are_asked_first_like_english_and_the_others_never() -> None:
     quiet = NetVerdict(fired=False)
-    assert urgency_tier("pomocy", 0.2, quiet, language="pl") == CLEAR
+    assert urgency_tier("pomocy", 0.2, quiet, language="pl") == POSSIBLE  # asked in Polish
     assert urgency_tier("help", 0.2, quiet, language="en") == POSSIBLE
+    assert urgency_tier("помогите", 0.2, quiet, language="ru") == CLEAR  # cannot be asked
+    assert urgency_tier("pomocy", 0.2, NetVerdict(fired=True), language="pl") == CLEAR
 
 
 def test_net_verdict_from_a_parse() -> None:
