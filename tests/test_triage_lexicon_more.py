@@ -309,6 +309,7 @@ NEGATIVES = [
     ("de", "Wann wird der Müll in unserer Straße abgeholt?"),
     ("de", "Ich sterbe vor Neugier, wann öffnet die Bibliothek?"),
     ("de", "Mein Sohn braucht einen Platz in der Kita"),
+    ("de", "Es brennt mir unter den Nägeln: wann kommt der Bescheid?"),  # idiom: it's pressing
     ("de", "Kann ich die Miete noch per Lastschrift zahlen?"),
     ("vi", "Làm sao để trả hóa đơn gas?"),
     ("vi", "từ từ thôi, tôi chỉ muốn hỏi về thuế hội đồng"),
@@ -318,6 +319,8 @@ NEGATIVES = [
     ("vi", "Tôi muốn hẹn lịch sửa máy sưởi tuần sau"),
     ("vi", "danh sach cho o xa hoi cua toi the nao roi"),
     ("vi", "con toi sap vao truong tieu hoc"),
+    ("vi", "Tôi muốn hỏi về hỗ trợ cho người vô gia cư"),  # asking about homeless support
+    ("vi", "gia dinh toi co dao Phat"),  # my family is Buddhist ("có đạo")
     ("sq", "Si ta paguaj faturën e gazit?"),
     ("sq", "Nuk jam në rrezik, kam vetëm një pyetje"),
     ("sq", "Kur mblidhen mbeturinat në rrugën tonë?"),
@@ -326,6 +329,7 @@ NEGATIVES = [
     ("sq", "Kam nevojë për leje parkimi të re"),
     ("sq", "Djali im fillon shkollën në shtator"),
     ("sq", "dua te paguaj taksen e keshillit me karte"),
+    ("sq", "A ka ndihmë për njerëzit pa strehë?"),  # is there help for people without shelter
     ("hu", "Hogyan fizethetem ki a gázszámlát?"),
     ("hu", "Nem vagyok veszélyben, csak kérdezni szeretnék"),
     ("hu", "Mikor viszik el a szemetet az utcánkban?"),
@@ -358,6 +362,8 @@ NEGATIVES = [
     ("ja", "ゴミの収集日はいつですか"),
     ("ja", "駐車許可証を更新したいです"),
     ("ja", "税金のことで助けてください"),
+    ("ja", "ホームレス支援について知りたいです"),  # about support for homeless people
+    ("ja", "火事の時の避難経路を教えてください"),  # the escape route in case of fire
     ("ko", "가스 요금은 어떻게 내나요?"),
     ("ko", "위험하지 않아요, 그냥 질문이 있어요"),
     ("ko", "다음 주에 난방 수리를 신청하고 싶어요"),
@@ -366,6 +372,8 @@ NEGATIVES = [
     ("ko", "그 영화 너무 웃겨 죽는 줄 알았어요"),
     ("ko", "주차 허가증을 새로 받고 싶어요"),
     ("ko", "아이 학교 입학 때문에 문의드려요"),
+    ("ko", "노숙자 지원 프로그램이 있나요?"),  # is there a programme for homeless people
+    ("ko", "성폭력 예방 교육은 언제 있어요?"),  # when is the prevention training
     ("sw", "Nalipaje bili ya gesi?"),
     ("sw", "Siko hatarini, nina swali tu"),
     ("sw", "Takataka zitakusanywa lini mtaani kwetu?"),
