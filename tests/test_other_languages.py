@@ -59,6 +59,27 @@ def test_languages_we_do_not_translate_are_recognised(code: str, text: str) -> N
     assert detect_language(text).code == code
 
 
+@pytest.mark.parametrize("text", [
+    "Man nav kur gulēt šonakt",  # nowhere to sleep tonight (was Turkish)
+    "Es gribu nomirt",  # I want to die (was English: lingua only 0.25 sure)
+    "man nav kur gulet sonakt",  # the same typed without diacritics
+    "berniem nav ko est majas",  # the children have nothing to eat at home
+    "Mans dēls septembrī sāk iet skolā",  # my son starts school in September
+    "Kā samaksāt gāzes rēķinu?",  # how do I pay the gas bill
+])
+def test_short_latvian_is_recognised(text: str) -> None:
+    assert detect_language(text).code == "lv"
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("lt", "Mano vyras mane muša kiekvieną dieną"),  # Lithuanian, not Latvian
+    ("pl", "Mama ma grypę i nie może przyjść"),
+    ("en", "man, I need to sort my council tax out"),
+])
+def test_latvian_words_do_not_pull_in_other_languages(code: str, text: str) -> None:
+    assert detect_language(text).code == code
+
+
 @pytest.mark.parametrize(("code", "text"), [
     ("so", "Waxaan rabaa inaan la hadlo qof ka tirsan golaha degaanka"),
     ("pl", "Chciałabym zapytać o odbiór śmieci w tym tygodniu"),

@@ -27,8 +27,11 @@ C = UrgentCategory
 TWELVE = {"ar", "es", "pt", "pl", "fr", "it", "bn", "so", "fa", "ro", "tr", "ti"}
 # Recognised, not translated; their examples are in tests/test_other_languages.py.
 OTHERS = {"ur", "hi", "pa", "gu", "ru", "uk", "lt", "zh", "tl", "am"}
-LANGUAGES = TWELVE | OTHERS
-LATIN_SCRIPT = {"es", "pt", "pl", "fr", "it", "so", "ro", "tr", "lt", "tl"}
+# More languages residents write in; their examples are in tests/test_triage_lexicon_more.py.
+MORE = {"de", "vi", "sq", "hu", "lv", "el", "ja", "ko", "sw", "ta", "ne", "ckb", "ku"}
+LANGUAGES = TWELVE | OTHERS | MORE
+LATIN_SCRIPT = {"es", "pt", "pl", "fr", "it", "so", "ro", "tr", "lt", "tl",
+                "de", "vi", "sq", "hu", "lv", "sw", "ku"}
 LEXICONS = load_lexicons()
 ALL_PHRASES = [entry for lexicon in LEXICONS for entry in lexicon.phrases]
 ALL_VETOES = [entry for lexicon in LEXICONS for entry in lexicon.vetoes]

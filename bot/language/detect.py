@@ -150,6 +150,8 @@ def detect_language(text: str, previous: str | None = None) -> LanguageGuess:
     other, other_confidence = _best(ranked, wide=True)
     if other in OTHER_CODES and other_confidence >= _OTHER_SURE and not short:
         return LanguageGuess(other, other_confidence, "detector")
+    if other == "lv" and not short and _latvian(text, words):
+        return LanguageGuess("lv", other_confidence, "detector")
     code, confidence = _best(ranked)
     if short and confidence < _SURE or confidence < _LIKELY:
         return LanguageGuess(kept, confidence, how)
@@ -201,6 +203,31 @@ _ROMAN_URDU = frozenset(
 def _roman_urdu(words: list[str]) -> bool:
     found = {word for word in words if word in _ROMAN_URDU}
     return len(words) >= 3 and len(found) >= 2
+
+
+# Latvian's long vowels and softened consonants, which Lithuanian and our 12 do not use, and
+# everyday Latvian words (written without diacritics, as many type them) that are not words of
+# English or of our 12. Lingua ranks a short Latvian message first but often below 0.8 ("Man nav
+# kur gulēt šonakt" was Turkish, "Es gribu nomirt" English): when Latvian is its first choice,
+# two such letters or two such words make the message Latvian.
+_LATVIAN_LETTERS = frozenset("āēīģķļņ")
+_LATVIAN_WORDS = frozenset(
+    "gribu gribetu negribu nevaru nevar vajag ludzu paldies labdien sveiki sodien sonakt mums "
+    "manu mans vins vina vinam vinai esmu esam virs sieva berns berni bernam berniem majas "
+    "dzivoklis dzivokli dzivokla palidziet palidzibu nomirt mirt dzivot gulet naudas apkures "
+    "aprupetaja aprupetajs jautajums atkritumi pasvaldibas".split()
+)
+
+
+def _latvian(text: str, words: list[str]) -> bool:
+    letters = sum(char in _LATVIAN_LETTERS for char in text.lower())
+    plain = {_strip_marks(word) for word in words}
+    return letters >= 2 or len(plain & _LATVIAN_WORDS) >= 2
+
+
+def _strip_marks(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word)
+                   if not unicodedata.combining(ch))
 
 
 # Tigrinya writes "a" as ኣ and has the ቐ and ኸ series; Amharic has neither, and its everyday

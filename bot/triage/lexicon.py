@@ -16,7 +16,10 @@ Matching rules, kept deliberately simple so that a reviewer can predict what fir
   characters that are not letters, digits or spacing marks collapsed to one space.
   Apostrophes and hyphens therefore split words: "j'ai" is "j ai", "matar-me" is "matar me".
   Chinese is written without spaces, so each Han character is a word of its own ("自杀" is
-  "自 杀"): a Chinese phrase matches wherever its characters stand together.
+  "自 杀"): a Chinese phrase matches wherever its characters stand together. Japanese mixes
+  Han with kana, also without spaces, so each hiragana and katakana character is a word too
+  ("ガス漏れ" is "カ ス 漏 れ" once NFKD has dropped the voicing mark): a Japanese phrase
+  matches wherever it stands, not only at the start of a run of kana.
 * The Arabic conjunction و is written joined to the next word, so a phrase also matches when
   its first word has و in front of it ("ولا يتنفس" matches "لا يتنفس").
 * A phrase is a sequence of whole words. If the entry ends with ``*`` its last word is a
@@ -72,8 +75,10 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _is_han(char: str) -> bool:
+    """Han ideographs, and Japanese hiragana and katakana: scripts written without spaces."""
     point = ord(char)
-    return 0x4E00 <= point <= 0x9FFF or 0x3400 <= point <= 0x4DBF or 0xF900 <= point <= 0xFAFF
+    return (0x4E00 <= point <= 0x9FFF or 0x3400 <= point <= 0x4DBF or 0xF900 <= point <= 0xFAFF
+            or 0x3041 <= point <= 0x3096 or 0x30A1 <= point <= 0x30FA or point == 0x30FC)
 
 
 def _map_char(char: str) -> str:
