@@ -61,6 +61,14 @@ def test_a_worker_that_cannot_load_is_never_used(tmp_path: Path) -> None:
     registry.close_all()
 
 
+def test_the_state_readyz_reports(tmp_path: Path, worker: NluWorkers) -> None:
+    registry = nlu_worker._Registry()
+    assert registry.state() == "starting"  # no model loaded yet
+    registry._pools[tmp_path / "a.tar.gz"] = worker
+    assert registry.state() == ("ready" if worker.ready else "failed")
+    assert nlu_worker.state() in ("off", "starting", "ready", "failed")
+
+
 def test_a_killed_worker_falls_back_to_the_server(trained_agent: Agent,
                                                   worker: NluWorkers) -> None:
     """The patched parse answers from the server when the worker dies under it."""
@@ -88,3 +96,4 @@ def test_a_killed_worker_falls_back_to_the_server(trained_agent: Agent,
     assert calls == ["my dad has no heating and hes 90"]  # the server parsed it
     assert worker.failed_at is not None and not worker.ready
     assert registry.for_archive(archive, 1) is None  # paused: the server parses meanwhile
+

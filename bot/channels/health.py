@@ -30,6 +30,7 @@ from bot.ops.checks import liveness, readiness
 from bot.ops.counters import observe_saved_turn
 from bot.ops.logs import configure_logging
 from bot.privacy.tracker_store import add_save_observer
+from bot.rasa_patches.nlu_worker import state as nlu_worker_state
 from bot.threads import run_sync
 
 CHANNEL_NAME = "health"
@@ -78,6 +79,7 @@ class HealthInput(InputChannel):
         @routes.get("/readyz")
         async def readyz(request: Request) -> HTTPResponse:
             status, body = await run_sync(readiness, {"model": model_check(request.app)})
+            body["nlu_worker"] = nlu_worker_state()  # informational: the server parses meanwhile
             return response.json(body, status=status)
 
         @routes.get("/metrics")

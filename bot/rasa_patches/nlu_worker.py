@@ -164,6 +164,17 @@ class _Registry:
                 pool = self._pools[archive] = NluWorkers(archive, workers)
             return pool if pool.ready else None
 
+    def state(self) -> str:
+        """"ready" (a worker parses), "starting" (none has answered yet) or "failed" (the
+        server parses until a new worker is ready)."""
+        with self._lock:
+            pools = list(self._pools.values())
+        if any(pool.ready for pool in pools):
+            return "ready"
+        if any(pool.failed_at is not None for pool in pools):
+            return "failed"
+        return "starting"
+
     def close_all(self) -> None:
         with self._lock:
             pools, self._pools = list(self._pools.values()), {}
@@ -172,6 +183,11 @@ class _Registry:
 
 
 registry = _Registry()
+
+
+def state() -> str:
+    """For /readyz: "off" (NLU_WORKERS=0, or not a serving Rasa process), else the pool's."""
+    return registry.state() if _installed else "off"
 
 
 def model_archive_of(processor: Any) -> Path:

@@ -60,6 +60,7 @@ SMS_QUIET = 2.0  # a turn's replies are done when no text came for this long
 DRAIN_QUIET = 10.0
 DRAIN_LIMIT = 180.0
 POLL = 0.25
+PARSE_WORKER_WAIT = 180.0
 
 
 # --- one conversation -----------------------------------------------------------------------
@@ -280,11 +281,26 @@ def wait_for_drain(target: Target) -> float:
     return time.monotonic() - started
 
 
+def _wait_for_parse_worker(target: Target, limit_s: float = PARSE_WORKER_WAIT) -> None:
+    """Measure the steady state: wait while the Rasa server's NLU worker is still loading
+    (its /readyz says "starting"); a server without one (the stock bot) answers 404."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            reply = requests.get(f"{target.api_url or target.base_url}/readyz", timeout=10)
+            if reply.status_code == 404 or reply.json().get("nlu_worker") != "starting":
+                return
+        except (requests.RequestException, ValueError):
+            return
+        time.sleep(POLL)
+
+
 def bench_target(target: Target, duration_s: float, residents: int, sms_share: float,
                  think: float, check: bool = True) -> dict[str, Any]:
     warm = say(target, "load-warmup", "hi", timeout=120)
     if not warm.ok:
         raise RuntimeError(f"{target.name} does not answer: {warm}")
+    _wait_for_parse_worker(target)
     conversations, wall = drive(target, duration_s, residents, sms_share, think)
     drained = wait_for_drain(target) if sms_share > 0 else 0.0
     cases = check_cases(target, conversations) if check else None
