@@ -55,6 +55,9 @@ def _exit_when_orphaned(parent: int) -> None:
 def _load_in_worker(model_archive: str) -> None:
     """Pool initializer: load the NLU part of the model once per worker process."""
     global _runner, _target
+    from bot.ops.logs import quiet_startup
+
+    quiet_startup()  # as the server's start-up: no flood of library warnings in its log
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True,
                      name="nlu-worker-orphan-check").start()
     from rasa.engine.graph import ExecutionContext

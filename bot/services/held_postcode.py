@@ -38,7 +38,8 @@ def hold_postcode(session: Session, ctx: TurnContext) -> None:
     (or open without a postcode, as a complaint logged before the offer of a person)."""
     text = ctx.text or ""
     if (not text or text.startswith("/") or ctx.intent == "case_status"
-            or ctx.slot("pending") in _CHECKING_A_CASE):
+            or ctx.slot("pending") in _CHECKING_A_CASE
+            or ctx.slot("requested_slot")):  # a form is asking: it puts the postcode on the case
         return
     postcode = extract_contact(text).postcode
     if postcode is None:

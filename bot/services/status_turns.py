@@ -248,6 +248,10 @@ def out_of_scope_turn(session: Session, ctx: TurnContext) -> Outcome:
         from bot.services.advice_turns import phishing_turn
 
         return phishing_turn(session, ctx)
+    if ctx.slot("pending") in ("case_ref", "find_case"):  # "I lost my reference": an answer
+        from bot.services.case_status_turns import case_status_turn
+
+        return case_status_turn(session, ctx)
     go_elsewhere = signpost(ctx.text, resolve_turn_service(ctx, use_slot=False))
     if go_elsewhere:  # another organisation's: say which, and how to reach it
         return Outcome().say(go_elsewhere)
