@@ -15,6 +15,9 @@ from bot.db.models import Case
 pytestmark = pytest.mark.integration
 
 CONTACT_COLUMNS = {("cases", c) for c in ("phone", "email", "postcode", "name", "contact_time")}
+# A postcode given before any case exists is held in its own field for a day, then moved onto
+# the case or purged (bot/services/held_postcode.py); other tests on these servers leave some.
+CONTACT_COLUMNS |= {("held_postcodes", "postcode")}
 SECRETS = {
     "card": ["4111 1111 1111 1111", "4111111111111111"],
     "phone": ["07700 900461", "07700900461", "+447700900461", "7700900461"],
